@@ -1,0 +1,366 @@
+"""Settings: ``tta-codegen.toml`` (or ``TTA_CODEGEN_CONFIG`` / ``--config``) plus
+``TTA_CODEGEN_*`` environment variables, which win over the file.
+
+Nested values use ``__`` in the environment, e.g.
+``TTA_CODEGEN_GENERATION__MAX_ITERATIONS=5``. Settings are read once at the entry
+point (CLI or API) and passed down; nothing reads them from globals.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from contextvars import ContextVar
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    InitSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from tta_codegen.errors import ConfigError
+
+__all__ = [
+    "BudgetSettings",
+    "CheckpointSettings",
+    "ContextSettings",
+    "GatesSettings",
+    "GenerationSettings",
+    "ModelEntry",
+    "OpenHandsSettings",
+    "ProviderSettings",
+    "RoutingSettings",
+    "Settings",
+    "TelemetrySettings",
+    "default_state_dir",
+]
+
+CONFIG_FILE_NAME = "tta-codegen.toml"
+CONFIG_ENV = "TTA_CODEGEN_CONFIG"
+
+
+def default_state_dir() -> Path:
+    """``$XDG_STATE_HOME/tta-codegen`` or ``~/.local/state/tta-codegen``."""
+    base = os.environ.get("XDG_STATE_HOME") or "~/.local/state"
+    return Path(base).expanduser() / "tta-codegen"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProviderSettings(_Section):
+    """An OpenAI-compatible endpoint."""
+
+    base_url: str
+    """Base URL ending in /v1 (OpenRouter, OpenAI, Ollama, vLLM, ...)."""
+    api_key_env: str | None = None
+    """Environment variable holding the API key; the key itself never goes in config."""
+    api_key_required: bool = True
+    """False for local servers that accept any key."""
+    headers: dict[str, str] = Field(default_factory=dict)
+    """Extra HTTP headers (e.g. OpenRouter's HTTP-Referer / X-Title)."""
+    timeout_s: float = 120.0
+    """Per-request timeout."""
+    free_requests_per_minute: int | None = None
+    """Provider quota for free models (OpenRouter: 20)."""
+    free_requests_per_day: int | None = None
+    """Provider daily quota for free models (OpenRouter: 50, or 1000 with credits)."""
+
+
+class ModelEntry(_Section):
+    """A model in the catalog; ``[[models]]`` entries add to or override built-ins."""
+
+    id: str
+    """The id sent to the provider."""
+    provider: str = "openrouter"
+    """Key of a ``[providers.*]`` table."""
+    context_window: int = 32_768
+    """Maximum prompt + completion tokens."""
+    input_cost_per_mtok: Decimal | None = None
+    """USD per million input tokens; None when unknown."""
+    output_cost_per_mtok: Decimal | None = None
+    """USD per million output tokens; None when unknown."""
+    free: bool | None = None
+    """Free tier model; derived from a ``:free`` suffix or zero prices when None."""
+    quality: dict[str, float] = Field(default_factory=dict)
+    """Prior quality per task type, 0-10 (code_generation, test_generation, ...)."""
+    capabilities: list[str] = Field(default_factory=list)
+    """Capabilities such as tools, json_mode, long_context."""
+    max_output_tokens: int | None = None
+    """Cap on completion tokens for this model."""
+    typical_latency_ms: float | None = None
+    """Prior latency used until measurements exist."""
+
+    @property
+    def is_free(self) -> bool:
+        """True for free-tier models."""
+        if self.free is not None:
+            return self.free
+        return self.id.endswith(":free") or (
+            self.input_cost_per_mtok == 0 and self.output_cost_per_mtok == 0
+        )
+
+
+class CheckpointSettings(_Section):
+    """Where runs are checkpointed."""
+
+    url: str = "sqlite:///" + str(default_state_dir() / "checkpoints.sqlite")
+    """memory://, sqlite:///path, redis://[:password@]host:port/db or rediss://."""
+    key_prefix: str = "tta-codegen"
+    """Redis key prefix, so one Redis can serve several apps."""
+    ttl_s: int | None = None
+    """Redis: expire a thread this long after its last write (None keeps it)."""
+    keep_last: int | None = None
+    """Redis: keep only the newest N checkpoints per thread (None keeps all)."""
+
+
+class BudgetSettings(_Section):
+    """Spend limits, in USD."""
+
+    max_cost_per_run_usd: Decimal | None = Decimal("0.50")
+    """A call that would take one run above this is not made."""
+    max_cost_per_day_usd: Decimal | None = Decimal("5.00")
+    """Shared by every run on this machine (or team, with Redis) per UTC day."""
+
+
+class GenerationSettings(_Section):
+    """How drafts are generated and refined."""
+
+    max_iterations: int = Field(default=3, ge=0, le=20)
+    """Refinement rounds after the first draft."""
+    default_model: str | None = None
+    """Model used when neither --model nor selection picks one."""
+    temperature: float = 0.2
+    """Sampling temperature for drafts."""
+    max_output_tokens: int = 8192
+    """Completion cap per call."""
+    task_type: str = "code_generation"
+    """Default task type for model selection."""
+
+
+class RoutingSettings(_Section):
+    """Model selection, fallback and circuit breaking."""
+
+    prefer_free: bool = True
+    """Rank free models first when quality is comparable."""
+    allow_paid_fallback: bool = False
+    """May a run that started on a free model fall back to a paid one?"""
+    max_latency_ms: float | None = None
+    """Skip models whose measured p95 latency is above this."""
+    min_quality_score: float | None = None
+    """Skip models whose blended quality is below this (0-10)."""
+    max_candidates: int = 4
+    """How many ranked models a run may fall back through."""
+    retries_per_model: int = 3
+    """Attempts at one model on retryable errors before falling back."""
+    backoff_initial_s: float = 0.5
+    """First backoff delay; doubles with jitter."""
+    backoff_max_s: float = 20.0
+    """Longest wait between attempts (also caps Retry-After)."""
+    breaker_failures: int = 5
+    """Consecutive failures that open a model's circuit."""
+    breaker_reset_s: float = 60.0
+    """Seconds an open circuit waits before letting one trial call through."""
+    stats_url: str | None = None
+    """redis://... to share model stats and breakers with a team; local file if None."""
+
+
+class GatesSettings(_Section):
+    """Quality gates."""
+
+    profile: Literal["development", "staging", "production"] = "development"
+    """Maturity profile: which gates block and the coverage threshold."""
+    min_coverage: float | None = None
+    """Override the profile's coverage threshold (percent)."""
+    test_timeout_s: float = 10.0
+    """Per-test timeout inside the sandbox."""
+    run_timeout_s: float = 60.0
+    """Wall-clock limit of one sandboxed execution."""
+    mutation: bool = True
+    """Check that generated tests kill mutants of the code."""
+    sandbox: Literal["auto", "bwrap", "process"] = "auto"
+    """bwrap (required isolation), process (weaker fallback), or auto."""
+
+
+class ContextSettings(_Section):
+    """Codebase context injection."""
+
+    roots: list[Path] = Field(default_factory=list)
+    """Folders or files always indexed (added to --context)."""
+    token_budget: int = 6000
+    """Upper bound of context tokens; also capped by the model's window."""
+    pattern_docs: list[str] = Field(
+        default_factory=lambda: [
+            "docs/patterns.md",
+            "ARCHITECTURE.md",
+            "AGENTS.md",
+            "CONTRIBUTING.md",
+        ]
+    )
+    """Documents (relative to each root) injected as architectural patterns."""
+    max_file_bytes: int = 512_000
+    """Files larger than this are skipped as generated."""
+
+
+class TemplateSettings(_Section):
+    """Prompt library."""
+
+    dirs: list[Path] = Field(default_factory=list)
+    """User template folders; they extend or override the built-ins."""
+
+
+class OpenHandsSettings(_Section):
+    """The postponed OpenHands path (see ADR-001)."""
+
+    enabled: bool = False
+    """Route complex multi-step tasks (and stalled refinements) to OpenHands."""
+    max_seconds: float = 600.0
+    """Watchdog: wall-clock limit of one conversation."""
+    max_iterations: int = 40
+    """Watchdog: agent iteration cap."""
+    max_condensations: int = 3
+    """Watchdog: condensation events before the conversation is paused."""
+    llm_classifier: bool = False
+    """Ask a model to classify borderline tasks as simple or complex."""
+
+
+class TelemetrySettings(_Section):
+    """Tracing."""
+
+    capture_content: bool = False
+    """Record prompts and completions on spans (opt-in)."""
+    local_spans: bool = True
+    """Keep each run's spans on disk for ``trace show``."""
+
+
+def _builtin_providers() -> dict[str, ProviderSettings]:
+    return {
+        "openrouter": ProviderSettings(
+            base_url="https://openrouter.ai/api/v1",
+            api_key_env="OPENROUTER_API_KEY",
+            free_requests_per_minute=20,
+            free_requests_per_day=50,
+        ),
+        "openai": ProviderSettings(
+            base_url="https://api.openai.com/v1", api_key_env="OPENAI_API_KEY"
+        ),
+        "local": ProviderSettings(
+            base_url="http://127.0.0.1:11434/v1",
+            api_key_env="LOCAL_API_KEY",
+            api_key_required=False,
+        ),
+    }
+
+
+_config_path: ContextVar[Path | None] = ContextVar("_config_path", default=None)
+
+
+class Settings(BaseSettings):
+    """Everything configurable; see the README's configuration section."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TTA_CODEGEN_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    providers: dict[str, ProviderSettings] = Field(default_factory=dict)
+    """Provider tables; merged over the built-ins (openrouter, openai, local)."""
+    models: list[ModelEntry] = Field(default_factory=list)
+    """Catalog additions and overrides."""
+    checkpoints: CheckpointSettings = Field(default_factory=CheckpointSettings)
+    budget: BudgetSettings = Field(default_factory=BudgetSettings)
+    generation: GenerationSettings = Field(default_factory=GenerationSettings)
+    routing: RoutingSettings = Field(default_factory=RoutingSettings)
+    gates: GatesSettings = Field(default_factory=GatesSettings)
+    context: ContextSettings = Field(default_factory=ContextSettings)
+    templates: TemplateSettings = Field(default_factory=TemplateSettings)
+    openhands: OpenHandsSettings = Field(default_factory=OpenHandsSettings)
+    telemetry: TelemetrySettings = Field(default_factory=TelemetrySettings)
+    state_dir: Path = Field(default_factory=default_state_dir)
+    """Local state: stats, ledgers, span files, index cache."""
+
+    @field_validator("providers", mode="after")
+    @classmethod
+    def _merge_builtin_providers(
+        cls, value: dict[str, ProviderSettings]
+    ) -> dict[str, ProviderSettings]:
+        return {**_builtin_providers(), **value}
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        path = _config_path.get()
+        data = _read_toml(path) if path is not None else {}
+        return (init_settings, env_settings, InitSettingsSource(settings_cls, data))
+
+    @classmethod
+    def load(cls, config: Path | None = None, **overrides: Any) -> Settings:
+        """Read settings from ``config``, ``$TTA_CODEGEN_CONFIG`` or
+        ``./tta-codegen.toml`` (first that is given), then the environment.
+
+        Raises ConfigError with one actionable line on any problem.
+        """
+        path = resolve_config_path(config)
+        token = _config_path.set(path)
+        try:
+            return cls(**overrides)
+        except ValidationError as exc:
+            where = f" in {path}" if path else ""
+            first = exc.errors()[0]
+            loc = ".".join(str(p) for p in first["loc"])
+            raise ConfigError(
+                f"invalid setting {loc!r}{where}: {first['msg']}",
+                hint="see the README's configuration section",
+            ) from None
+        finally:
+            _config_path.reset(token)
+
+    def provider(self, name: str) -> ProviderSettings:
+        """The provider table ``name``; ConfigError if it is not configured."""
+        try:
+            return self.providers[name]
+        except KeyError:
+            known = ", ".join(sorted(self.providers))
+            raise ConfigError(
+                f"unknown provider {name!r}; configured providers: {known}"
+            ) from None
+
+
+def resolve_config_path(config: Path | None) -> Path | None:
+    """The config file to read, or None when there is none (defaults apply)."""
+    if config is not None:
+        if not config.is_file():
+            raise ConfigError(f"config file not found: {config}")
+        return config
+    env_path = os.environ.get(CONFIG_ENV)
+    if env_path:
+        path = Path(env_path).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"{CONFIG_ENV} points to a missing file: {path}")
+        return path
+    local = Path.cwd() / CONFIG_FILE_NAME
+    return local if local.is_file() else None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None

@@ -1,0 +1,388 @@
+"""A loopback OpenAI-compatible server with scripted answers and faults.
+
+It runs in a background thread (stdlib ``http.server``), so it serves clients on any
+event loop or thread. Replies come from, in order: a per-model queue
+(``script(model=...)``), the shared queue (``script()``), the ``responder``
+function, or the default reply.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Self
+
+__all__ = ["FakeOpenAIServer", "RecordedRequest", "Reply"]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the fake server answers to one chat completion request."""
+
+    content: str = ""
+    """The assistant message text."""
+    status: int = 200
+    """HTTP status; anything but 200 sends an OpenAI-style error body."""
+    retry_after_s: float | None = None
+    """Sent as the Retry-After header (with 429 or 503)."""
+    delay_s: float = 0.0
+    """Wait before sending the response headers (server latency)."""
+    chunk_delay_s: float = 0.0
+    """Wait between streamed chunks."""
+    drop_after_chunks: int | None = None
+    """Close the connection abruptly after this many streamed chunks."""
+    prompt_tokens: int | None = None
+    """Usage reported; estimated from the request when None."""
+    completion_tokens: int | None = None
+    """Usage reported; estimated from the content when None."""
+    cost_usd: float | None = None
+    """Reported as ``usage.cost`` (OpenRouter style) when set."""
+    model: str | None = None
+    """Model name in the response; the requested one when None."""
+    tool_calls: list[dict[str, Any]] | None = None
+    """OpenAI tool calls ({"name": ..., "arguments": {...}}) to answer with."""
+    finish_reason: str | None = None
+    """Finish reason; "stop" (or "tool_calls") when None."""
+    chunk_size: int = 16
+    """Characters per streamed content chunk."""
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request the server received."""
+
+    path: str
+    model: str
+    messages: list[dict[str, Any]]
+    stream: bool
+    headers: dict[str, str]
+    body: dict[str, Any]
+    received_at: float
+
+    @property
+    def prompt(self) -> str:
+        """All message contents joined, for easy assertions."""
+        parts: list[str] = []
+        for message in self.messages:
+            content = message.get("content")
+            if isinstance(content, str):
+                parts.append(content)
+            elif isinstance(content, list):
+                parts.extend(
+                    str(p.get("text", "")) for p in content if isinstance(p, dict)
+                )
+        return "\n".join(parts)
+
+
+Responder = Callable[[RecordedRequest], Reply]
+
+
+@dataclass
+class _Script:
+    shared: deque[Reply] = field(default_factory=deque)
+    per_model: dict[str, deque[Reply]] = field(default_factory=dict)
+
+
+class FakeOpenAIServer:
+    """A real HTTP server speaking the OpenAI chat completions protocol."""
+
+    def __init__(
+        self,
+        responder: Responder | None = None,
+        *,
+        default: Reply | None = None,
+        models: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.responder = responder
+        self.default = default or Reply(content="```python\npass\n```")
+        self.models = models or []
+        self.requests: list[RecordedRequest] = []
+        self._script = _Script()
+        self._lock = threading.Lock()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ---------------------------------------------------------
+    def start(self) -> Self:
+        handler = _make_handler(self)
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, name="fake-openai", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        assert self._httpd is not None, "server not started"
+        return int(self._httpd.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        """The OpenAI-compatible base URL (ends in /v1)."""
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    # -- scripting ---------------------------------------------------------
+    def script(self, *replies: Reply | str, model: str | None = None) -> None:
+        """Queue replies, consumed one per request (for one model, or any)."""
+        items = [r if isinstance(r, Reply) else Reply(content=r) for r in replies]
+        with self._lock:
+            if model is None:
+                self._script.shared.extend(items)
+            else:
+                self._script.per_model.setdefault(model, deque()).extend(items)
+
+    def calls(self, model: str | None = None) -> list[RecordedRequest]:
+        """Chat requests received (for one model, or all)."""
+        with self._lock:
+            return [
+                r
+                for r in self.requests
+                if r.path.endswith("/chat/completions")
+                and (model is None or r.model == model)
+            ]
+
+    def _next_reply(self, request: RecordedRequest) -> Reply:
+        with self._lock:
+            self.requests.append(request)
+            queue = self._script.per_model.get(request.model)
+            if queue:
+                return queue.popleft()
+            if self._script.shared:
+                return self._script.shared.popleft()
+        if self.responder is not None:
+            return self.responder(request)
+        return self.default
+
+
+def _estimate_tokens(text: str) -> int:
+    return max(1, len(text) // 4)
+
+
+def _usage(reply: Reply, request: RecordedRequest) -> dict[str, Any]:
+    prompt = reply.prompt_tokens
+    if prompt is None:
+        prompt = _estimate_tokens(request.prompt)
+    completion = reply.completion_tokens
+    if completion is None:
+        completion = _estimate_tokens(reply.content)
+    usage: dict[str, Any] = {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }
+    if reply.cost_usd is not None:
+        usage["cost"] = reply.cost_usd
+    return usage
+
+
+def _tool_calls(reply: Reply) -> list[dict[str, Any]]:
+    return [
+        {
+            "index": i,
+            "id": f"call_{uuid.uuid4().hex[:12]}",
+            "type": "function",
+            "function": {
+                "name": call["name"],
+                "arguments": json.dumps(call.get("arguments", {})),
+            },
+        }
+        for i, call in enumerate(reply.tool_calls or [])
+    ]
+
+
+def _finish_reason(reply: Reply) -> str:
+    if reply.finish_reason is not None:
+        return reply.finish_reason
+    return "tool_calls" if reply.tool_calls else "stop"
+
+
+def _stream_chunks(
+    reply: Reply, request: RecordedRequest, completion_id: str
+) -> Iterator[dict[str, Any]]:
+    model = reply.model or request.model
+    base = {
+        "id": completion_id,
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": model,
+    }
+    yield {
+        **base,
+        "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}],
+    }
+    text = reply.content
+    for start in range(0, len(text), max(1, reply.chunk_size)):
+        piece = text[start : start + reply.chunk_size]
+        yield {**base, "choices": [{"index": 0, "delta": {"content": piece}}]}
+    if reply.tool_calls:
+        yield {
+            **base,
+            "choices": [{"index": 0, "delta": {"tool_calls": _tool_calls(reply)}}],
+        }
+    yield {
+        **base,
+        "choices": [{"index": 0, "delta": {}, "finish_reason": _finish_reason(reply)}],
+    }
+    include_usage = bool(request.body.get("stream_options", {}).get("include_usage"))
+    if include_usage:
+        yield {**base, "choices": [], "usage": _usage(reply, request)}
+
+
+def _completion(
+    reply: Reply, request: RecordedRequest, completion_id: str
+) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": reply.content}
+    if reply.tool_calls:
+        message["tool_calls"] = [
+            {k: v for k, v in call.items() if k != "index"}
+            for call in _tool_calls(reply)
+        ]
+    return {
+        "id": completion_id,
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": reply.model or request.model,
+        "choices": [
+            {"index": 0, "message": message, "finish_reason": _finish_reason(reply)}
+        ],
+        "usage": _usage(reply, request),
+    }
+
+
+def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            return
+
+        def _send_json(
+            self,
+            status: int,
+            payload: dict[str, Any],
+            headers: dict[str, str] | None = None,
+        ) -> None:
+            body = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:  # noqa: N802
+            if self.path.rstrip("/").endswith("/models"):
+                with server._lock:
+                    server.requests.append(
+                        RecordedRequest(
+                            path=self.path,
+                            model="",
+                            messages=[],
+                            stream=False,
+                            headers=dict(self.headers.items()),
+                            body={},
+                            received_at=time.monotonic(),
+                        )
+                    )
+                self._send_json(200, {"object": "list", "data": server.models})
+            else:
+                self._send_json(404, {"error": {"message": "not found"}})
+
+        def do_POST(self) -> None:  # noqa: N802
+            length = int(self.headers.get("Content-Length", "0"))
+            body: dict[str, Any] = json.loads(self.rfile.read(length) or b"{}")
+            if not self.path.rstrip("/").endswith("/chat/completions"):
+                self._send_json(404, {"error": {"message": "not found"}})
+                return
+            request = RecordedRequest(
+                path=self.path,
+                model=str(body.get("model", "")),
+                messages=list(body.get("messages", [])),
+                stream=bool(body.get("stream", False)),
+                headers=dict(self.headers.items()),
+                body=body,
+                received_at=time.monotonic(),
+            )
+            reply = server._next_reply(request)
+            if reply.delay_s:
+                time.sleep(reply.delay_s)
+            if reply.status != 200:
+                self._send_error(reply)
+                return
+            completion_id = f"chatcmpl-{uuid.uuid4().hex[:16]}"
+            if request.stream:
+                self._send_stream(reply, request, completion_id)
+            else:
+                self._send_json(200, _completion(reply, request, completion_id))
+
+        def _send_error(self, reply: Reply) -> None:
+            headers: dict[str, str] = {}
+            if reply.retry_after_s is not None:
+                headers["Retry-After"] = f"{reply.retry_after_s:g}"
+            message = reply.content or f"scripted error {reply.status}"
+            self._send_json(
+                reply.status,
+                {
+                    "error": {
+                        "message": message,
+                        "type": "fake_error",
+                        "code": reply.status,
+                    }
+                },
+                headers,
+            )
+
+        def _send_stream(
+            self, reply: Reply, request: RecordedRequest, completion_id: str
+        ) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            try:
+                for i, chunk in enumerate(
+                    _stream_chunks(reply, request, completion_id)
+                ):
+                    if (
+                        reply.drop_after_chunks is not None
+                        and i >= reply.drop_after_chunks
+                    ):
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                        self.close_connection = True
+                        return
+                    self._write_chunk(f"data: {json.dumps(chunk)}\n\n".encode())
+                    if reply.chunk_delay_s:
+                        time.sleep(reply.chunk_delay_s)
+                self._write_chunk(b"data: [DONE]\n\n")
+                self._write_chunk(b"")
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
+
+        def _write_chunk(self, data: bytes) -> None:
+            self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+            self.wfile.flush()
+
+    return Handler
