@@ -1,0 +1,43 @@
+"""Shared fixtures: a loopback fake LLM, a real Redis, an isolated state dir.
+
+No test reaches a real network: provider base URLs are always the fake server's,
+and the environment's API keys and OTEL endpoint are cleared for every test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tta_codegen.testing import FakeOpenAIServer
+from tta_codegen.testing.redis_server import throwaway_redis
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in (
+        "OPENROUTER_API_KEY",
+        "OPENAI_API_KEY",
+        "TTA_CODEGEN_CONFIG",
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("LANGGRAPH_STRICT_MSGPACK", "true")
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeOpenAIServer]:
+    """A fresh loopback OpenAI-compatible server for one test."""
+    with FakeOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real Redis: $REDIS_URL, or a throwaway server for the session."""
+    with throwaway_redis() as url:
+        yield url
