@@ -215,11 +215,20 @@ class CodegenState(TypedDict, total=False):
     route: Route
     route_reason: str
     code: str
+    """The current draft of the module."""
     tests: str
+    """The current tests; absent until generate_tests ran."""
     report: GateReport
     """The latest validate result."""
     findings: list[Finding]
     """The latest findings (same as report.findings, as a list)."""
+    answer_findings: list[Finding]
+    """Problems with the last model answer itself (no usable Python in it)."""
+    code_is_new: bool
+    """The code changed since the last validate (its gate outcome is not yet
+    fed back to model stats)."""
+    complexity: Literal["simple", "complex"]
+    """From the route node's classifier."""
     finding_history: list[list[str]]
     """Blocking-finding fingerprints per validate pass, for stall detection."""
     iteration: int

@@ -1,0 +1,60 @@
+"""The programmatic front: ``generate``, ``stream`` and ``resume``.
+
+Each call opens a ``Codegen`` session (checkpointer, model gateway, sandbox) for
+its duration. Programs running many generations should open one session with
+``Codegen.open(settings)`` and call ``run``/``events`` on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from opentelemetry.trace import Tracer
+
+from tta_codegen.engine import Codegen
+from tta_codegen.events import Event
+from tta_codegen.result import RunResult
+from tta_codegen.settings import Settings
+from tta_codegen.state import CodegenRequest, ReviewDecision
+
+__all__ = ["generate", "resume", "stream"]
+
+
+async def generate(
+    request: CodegenRequest,
+    *,
+    settings: Settings | None = None,
+    thread_id: str | None = None,
+    tracer: Tracer | None = None,
+) -> RunResult:
+    """Run one generation to its end (or to its review stop)."""
+    settings = settings or Settings.load()
+    async with Codegen.open(settings, tracer=tracer) as session:
+        return await session.run(request, thread_id=thread_id)
+
+
+async def stream(
+    request: CodegenRequest,
+    *,
+    settings: Settings | None = None,
+    thread_id: str | None = None,
+    tracer: Tracer | None = None,
+) -> AsyncIterator[Event]:
+    """Run one generation, yielding typed events; the last is ``RunFinished``."""
+    settings = settings or Settings.load()
+    async with Codegen.open(settings, tracer=tracer) as session:
+        async for event in session.events(request, thread_id=thread_id):
+            yield event
+
+
+async def resume(
+    thread_id: str,
+    *,
+    settings: Settings | None = None,
+    decision: ReviewDecision | None = None,
+    tracer: Tracer | None = None,
+) -> RunResult:
+    """Continue an interrupted run, or answer its pending review."""
+    settings = settings or Settings.load()
+    async with Codegen.open(settings, tracer=tracer) as session:
+        return await session.run(thread_id=thread_id, decision=decision)

@@ -1,0 +1,51 @@
+"""Helpers shared by the command modules: settings, consoles, error exits."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from tta_codegen.errors import CodegenError
+    from tta_codegen.settings import Settings
+
+__all__ = ["err_console", "fail", "out_console", "settings_of"]
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    """The settings the main callback loaded (or defaults plus environment)."""
+    from tta_codegen.settings import Settings  # noqa: PLC0415
+
+    root = ctx.find_root()
+    if isinstance(root.obj, Settings):
+        return root.obj
+    settings = Settings.load()
+    root.obj = settings
+    return settings
+
+
+def err_console() -> Console:
+    """Console on stderr: progress, tables of errors, live views."""
+    from rich.console import Console  # noqa: PLC0415
+
+    return Console(stderr=True, highlight=False)
+
+
+def out_console() -> Console:
+    """Console on stdout: the command's actual output."""
+    from rich.console import Console  # noqa: PLC0415
+
+    return Console(highlight=False)
+
+
+def fail(error: CodegenError) -> NoReturn:
+    """Print one clear line for ``error`` and exit with its exit code."""
+    from tta_codegen.telemetry.redact import redact  # noqa: PLC0415
+
+    hint = f"\n  hint: {error.hint}" if error.hint else ""
+    print(f"error[{error.code}]: {redact(error.message)}{hint}", file=sys.stderr)
+    raise typer.Exit(error.exit_code)

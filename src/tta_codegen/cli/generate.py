@@ -1,0 +1,191 @@
+"""``generate`` and ``resume``: run the graph with a live view on stderr."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from tta_codegen.cli._common import fail, settings_of
+
+if TYPE_CHECKING:
+    from tta_codegen.result import RunResult
+    from tta_codegen.settings import Settings
+    from tta_codegen.state import CodegenRequest, ReviewDecision
+
+__all__ = ["generate", "resume"]
+
+
+def generate(
+    ctx: typer.Context,
+    task: Annotated[
+        str, typer.Argument(help="What to build (or extra notes for --template).")
+    ] = "",
+    template: Annotated[
+        str | None, typer.Option(help="Prompt-library template.")
+    ] = None,
+    var: Annotated[
+        list[str] | None,
+        typer.Option("--var", help="Template variable KEY=VALUE (repeatable)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write the module here; its name is the import name."),
+    ] = None,
+    tests_out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the tests here (default: test_<module>.py beside --out)."
+        ),
+    ] = None,
+    thread_id: Annotated[str | None, typer.Option(help="Thread id to use.")] = None,
+    model: Annotated[str | None, typer.Option(help="Use this model id.")] = None,
+    max_iterations: Annotated[
+        int | None,
+        typer.Option(min=0, max=20, help="Refinement rounds after the first draft."),
+    ] = None,
+    review: Annotated[
+        bool, typer.Option(help="Stop for human approval before writing files.")
+    ] = False,
+    context: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--context", help="Folder or file of the codebase to draw context from."
+        ),
+    ] = None,
+    context_type: Annotated[
+        str | None,
+        typer.Option(help="agent_orchestration, data_layer, api or testing."),
+    ] = None,
+    existing_tests: Annotated[
+        Path | None,
+        typer.Option(help="Tests you already have for the target; they are locked."),
+    ] = None,
+    json_output: Annotated[
+        bool,
+        typer.Option("--json", help="Print the result as one JSON object on stdout."),
+    ] = False,
+    no_stream: Annotated[
+        bool, typer.Option("--no-stream", help="Do not show streamed tokens.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress output at all.")] = False,
+) -> None:
+    """Generate a module (and its tests) for TASK."""
+    from tta_codegen.cli.inputs import build_request  # noqa: PLC0415
+    from tta_codegen.engine import new_thread_id  # noqa: PLC0415
+    from tta_codegen.errors import CodegenError  # noqa: PLC0415
+
+    settings = settings_of(ctx)
+    try:
+        request = build_request(
+            settings,
+            task=task,
+            template=template,
+            raw_vars=var or [],
+            out=out,
+            tests_out=tests_out,
+            model=model,
+            max_iterations=max_iterations,
+            review=review,
+            context=context or [],
+            context_type=context_type,
+            existing_tests=existing_tests,
+        )
+    except CodegenError as exc:
+        fail(exc)
+    _run(
+        settings,
+        request,
+        None,
+        thread_id or new_thread_id(),
+        json_output=json_output,
+        show_tokens=not no_stream,
+        quiet=quiet,
+    )
+
+
+def resume(
+    ctx: typer.Context,
+    thread_id: Annotated[str, typer.Argument(help="The run to continue.")],
+    approve: Annotated[bool, typer.Option(help="Approve a run awaiting review.")] = (
+        False
+    ),
+    reject: Annotated[bool, typer.Option(help="Reject a run awaiting review.")] = False,
+    code: Annotated[
+        Path | None,
+        typer.Option(help="With --approve: this edited file is the approved code."),
+    ] = None,
+    tests: Annotated[
+        Path | None,
+        typer.Option(help="With --approve: this edited file is the approved tests."),
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json")] = False,
+    no_stream: Annotated[bool, typer.Option("--no-stream")] = False,
+    quiet: Annotated[bool, typer.Option()] = False,
+) -> None:
+    """Continue an interrupted run, or answer its review."""
+    from tta_codegen.cli.inputs import review_decision  # noqa: PLC0415
+    from tta_codegen.errors import CodegenError  # noqa: PLC0415
+
+    settings = settings_of(ctx)
+    try:
+        decision = review_decision(
+            approve=approve, reject=reject, code=code, tests=tests
+        )
+    except CodegenError as exc:
+        fail(exc)
+    _run(
+        settings,
+        None,
+        decision,
+        thread_id,
+        json_output=json_output,
+        show_tokens=not no_stream,
+        quiet=quiet,
+    )
+
+
+def _run(
+    settings: Settings,
+    request: CodegenRequest | None,
+    decision: ReviewDecision | None,
+    thread_id: str,
+    *,
+    json_output: bool,
+    show_tokens: bool,
+    quiet: bool,
+) -> None:
+    from tta_codegen.cli.live import LiveView  # noqa: PLC0415
+    from tta_codegen.errors import CodegenError  # noqa: PLC0415
+
+    view = LiveView(thread_id, show_tokens=show_tokens, quiet=quiet)
+    try:
+        result = asyncio.run(view.drive(settings, request, decision, thread_id))
+    except KeyboardInterrupt:
+        view.close()
+        print(
+            f"\ninterrupted; nothing finished was lost. Resume with:\n"
+            f"  tta-codegen resume {thread_id}",
+            file=sys.stderr,
+        )
+        raise typer.Exit(130) from None
+    except CodegenError as exc:
+        view.close()
+        fail(exc)
+    _report(result, json_output=json_output, quiet=quiet)
+    raise typer.Exit(result.exit_code)
+
+
+def _report(result: RunResult, *, json_output: bool, quiet: bool) -> None:
+    from tta_codegen.cli.summary import print_summary  # noqa: PLC0415
+
+    if json_output:
+        print(result.model_dump_json())
+        return
+    if not quiet:
+        print_summary(result)
+    if result.status == "succeeded" and result.code_path is None and result.code:
+        print(result.code, end="" if result.code.endswith("\n") else "\n")

@@ -1,0 +1,138 @@
+"""Turn command-line input into a request, with one clear error per mistake."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tta_codegen.errors import InputError
+from tta_codegen.settings import Settings
+from tta_codegen.state import CodegenRequest, ReviewDecision
+
+__all__ = ["build_request", "parse_vars", "review_decision"]
+
+
+def parse_vars(raw: list[str]) -> dict[str, str]:
+    """``KEY=VALUE`` pairs from repeated ``--var`` options."""
+    parsed: dict[str, str] = {}
+    for item in raw:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--var {item!r} is not KEY=VALUE")
+        parsed[key.strip()] = value
+    return parsed
+
+
+def _writable_target(path: Path, option: str) -> Path:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(
+            f"{option} {path}: folder {folder} does not exist", hint="create it first"
+        )
+    if not os.access(folder, os.W_OK):
+        raise InputError(f"{option} {path}: folder {folder} is not writable")
+    if path.is_dir():
+        raise InputError(f"{option} {path} is a folder; give a file path")
+    return path
+
+
+def _module_name(out: Path) -> str:
+    if out.suffix != ".py":
+        raise InputError(f"--out {out} must end in .py")
+    name = out.stem
+    if not name.isidentifier():
+        raise InputError(
+            f"--out {out}: {name!r} is not a valid Python module name",
+            hint="use letters, digits and underscores",
+        )
+    return name
+
+
+def _read(path: Path, option: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{option} {path} cannot be read: {exc}") from None
+
+
+def build_request(
+    settings: Settings,
+    *,
+    task: str,
+    template: str | None,
+    raw_vars: list[str],
+    out: Path | None,
+    tests_out: Path | None,
+    model: str | None,
+    max_iterations: int | None,
+    review: bool,
+    context: list[Path],
+    context_type: str | None,
+    existing_tests: Path | None,
+) -> CodegenRequest:
+    """Validate everything a user typed before any run starts."""
+    variables = parse_vars(raw_vars)
+    task = task.strip()
+    template_id: str | None = None
+    if template is not None:
+        from tta_codegen.prompts import PromptLibrary  # noqa: PLC0415
+
+        rendered = PromptLibrary.load(settings.templates.dirs).render_task(
+            template, variables
+        )
+        template_id = rendered.template_id
+        task = rendered.user + (f"\n\nAdditional notes:\n{task}" if task else "")
+    elif variables:
+        raise InputError("--var is only meaningful with --template")
+    if not task:
+        raise InputError(
+            "the task is empty: say what to build",
+            hint="e.g. tta-codegen generate 'a token-bucket rate limiter' "
+            "--out rate_limiter.py",
+        )
+    module_name = "generated"
+    if out is not None:
+        out = _writable_target(out, "--out")
+        module_name = _module_name(out)
+        tests_out = tests_out or out.with_name(f"test_{module_name}.py")
+    if tests_out is not None:
+        tests_out = _writable_target(tests_out, "--tests-out")
+    for root in context:
+        if not root.exists():
+            raise InputError(f"--context {root} does not exist")
+    return CodegenRequest(
+        task=task,
+        template=template_id,
+        template_vars=variables,
+        module_name=module_name,
+        out_path=str(out) if out else None,
+        tests_out_path=str(tests_out) if tests_out else None,
+        model=model,
+        max_iterations=max_iterations,
+        review=review,
+        context_paths=tuple(str(p) for p in context),
+        context_type=context_type,
+        task_type=settings.generation.task_type,
+        existing_tests=_read(existing_tests, "--existing-tests")
+        if existing_tests
+        else None,
+    )
+
+
+def review_decision(
+    *, approve: bool, reject: bool, code: Path | None, tests: Path | None
+) -> ReviewDecision | None:
+    """The review answer given on ``resume``, or None for a plain resume."""
+    if approve and reject:
+        raise InputError("--approve and --reject exclude each other")
+    if (code or tests) and not approve:
+        raise InputError("--code/--tests supply an edited version: use with --approve")
+    if reject:
+        return ReviewDecision(approved=False)
+    if approve:
+        return ReviewDecision(
+            approved=True,
+            code=_read(code, "--code") if code else None,
+            tests=_read(tests, "--tests") if tests else None,
+        )
+    return None

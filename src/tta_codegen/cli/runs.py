@@ -1,0 +1,128 @@
+"""``runs list | show | history``: what ran, what it cost, where it stopped."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from tta_codegen.cli._common import fail, out_console, settings_of
+
+__all__ = ["app"]
+
+app = typer.Typer(no_args_is_help=True)
+
+
+def _age(ts: datetime | None) -> str:
+    if ts is None:
+        return "-"
+    seconds = int((datetime.now(UTC) - ts).total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(help="At most this many runs.")] = 50,
+) -> None:
+    """Runs, newest first: thread, task, status, model, cost, age."""
+    from rich.table import Table  # noqa: PLC0415
+
+    from tta_codegen.engine import Codegen  # noqa: PLC0415
+    from tta_codegen.errors import CodegenError  # noqa: PLC0415
+    from tta_codegen.history import RunSummary, list_runs  # noqa: PLC0415
+
+    async def load() -> list[RunSummary]:
+        async with Codegen.open(settings_of(ctx)) as session:
+            return await list_runs(session, limit=limit)
+
+    try:
+        rows = asyncio.run(load())
+    except CodegenError as exc:
+        fail(exc)
+    table = Table("thread", "task", "status", "model", "cost $", "age")
+    for row in rows:
+        task = row.task.splitlines()[0][:48] if row.task else ""
+        table.add_row(
+            row.thread_id,
+            task,
+            row.status,
+            row.model or "-",
+            f"{row.cost_usd:.6f}",
+            _age(row.updated_at),
+        )
+    out_console().print(table)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    thread_id: Annotated[str, typer.Argument()],
+    code: Annotated[bool, typer.Option(help="Also print the code and tests.")] = False,
+    json_output: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """One run's result: status, model, cost, findings, calls (and --code)."""
+    from tta_codegen.engine import Codegen  # noqa: PLC0415
+    from tta_codegen.errors import CodegenError  # noqa: PLC0415
+    from tta_codegen.result import RunResult  # noqa: PLC0415
+
+    async def load() -> RunResult:
+        async with Codegen.open(settings_of(ctx)) as session:
+            await session.snapshot_values(thread_id)
+            return await session.result(thread_id)
+
+    try:
+        result = asyncio.run(load())
+    except CodegenError as exc:
+        fail(exc)
+    if json_output:
+        print(result.model_dump_json())
+        return
+    from tta_codegen.cli.summary import print_summary  # noqa: PLC0415
+
+    print_summary(result)
+    console = out_console()
+    for call in result.calls:
+        cost = "unknown" if call.cost_usd is None else f"${call.cost_usd}"
+        console.print(
+            f"  call {call.node:<15} {call.model} {call.latency_ms:.0f} ms "
+            f"in/out {call.input_tokens}/{call.output_tokens} {cost} "
+            f"({call.template})",
+            markup=False,
+        )
+    if code:
+        console.print(f"# --- {result.code_path or 'code'}", markup=False)
+        console.print(result.code or "", markup=False)
+        console.print(f"# --- {result.tests_path or 'tests'}", markup=False)
+        console.print(result.tests or "", markup=False)
+
+
+@app.command("history")
+def history(ctx: typer.Context, thread_id: Annotated[str, typer.Argument()]) -> None:
+    """Each checkpoint of a run: step, node, time, iteration."""
+    from rich.table import Table  # noqa: PLC0415
+
+    from tta_codegen.engine import Codegen  # noqa: PLC0415
+    from tta_codegen.errors import CodegenError  # noqa: PLC0415
+    from tta_codegen.history import CheckpointSummary, checkpoint_history  # noqa: PLC0415
+
+    async def load() -> list[CheckpointSummary]:
+        async with Codegen.open(settings_of(ctx)) as session:
+            return await checkpoint_history(session, thread_id)
+
+    try:
+        rows = asyncio.run(load())
+    except CodegenError as exc:
+        fail(exc)
+    table = Table("step", "checkpoint", "node", "time (UTC)", "round")
+    for row in rows:
+        when = row.created_at.strftime("%Y-%m-%d %H:%M:%S") if row.created_at else "-"
+        table.add_row(
+            str(row.step), row.checkpoint_id, row.node, when, str(row.iteration)
+        )
+    out_console().print(table)

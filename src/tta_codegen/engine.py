@@ -1,0 +1,275 @@
+"""A session that owns the run-scoped resources and drives the graph.
+
+``Codegen.open(settings)`` opens the checkpointer, model gateway, prompt library
+and sandbox once; ``events()`` runs or resumes one thread and yields typed
+events; ``run()`` does the same and returns the result. Used by ``api`` and the
+CLI (and by batch runs, which share one session).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, Self
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.types import Command
+from opentelemetry import trace
+from opentelemetry.trace import Link, NonRecordingSpan, SpanContext, TraceFlags
+
+from tta_codegen.checkpoints import open_checkpointer
+from tta_codegen.errors import BudgetExceededError, InputError, ModelUnavailableError
+from tta_codegen.events import (
+    Event,
+    FindingFound,
+    ModelsRanked,
+    NodeFinished,
+    NodeStarted,
+    RouteChosen,
+    RunFinished,
+    TokenStreamed,
+    UsageUpdated,
+)
+from tta_codegen.gates.findings import Finding
+from tta_codegen.gates.sandbox import create_sandbox
+from tta_codegen.graphs import CodegenGraph, build_graph
+from tta_codegen.models.gateway import ModelGateway
+from tta_codegen.prompts import PromptLibrary
+from tta_codegen.result import ResultStatus, RunResult, result_from_state
+from tta_codegen.runtime import RunContext
+from tta_codegen.settings import Settings
+from tta_codegen.state import CodegenRequest, CodegenState, ReviewDecision, Usage
+from tta_codegen.telemetry.genai import TTA_THREAD_ID
+
+__all__ = ["Codegen", "new_thread_id"]
+
+_DONE = object()
+
+
+def new_thread_id() -> str:
+    """A short, unique thread id."""
+    return uuid.uuid4().hex[:12]
+
+
+class Codegen:
+    """One process's handle on the graph and everything its nodes use."""
+
+    def __init__(self, settings: Settings, graph: CodegenGraph, context: RunContext):
+        self.settings = settings
+        self.graph = graph
+        self.context = context
+
+    @classmethod
+    @asynccontextmanager
+    async def open(
+        cls, settings: Settings, *, tracer: trace.Tracer | None = None
+    ) -> AsyncIterator[Self]:
+        """Open the checkpointer and model gateway; close them on exit."""
+        tracer = tracer or trace.get_tracer("tta_codegen")
+        cp = settings.checkpoints
+        async with (
+            open_checkpointer(
+                cp.url, key_prefix=cp.key_prefix, ttl_s=cp.ttl_s, keep_last=cp.keep_last
+            ) as saver,
+            ModelGateway.open(settings, tracer=tracer) as gateway,
+        ):
+            context = RunContext(
+                settings=settings,
+                gateway=gateway,
+                prompts=PromptLibrary.load(settings.templates.dirs),
+                sandbox=create_sandbox(settings.gates),
+                tracer=tracer,
+            )
+            yield cls(settings, build_graph(settings, checkpointer=saver), context)
+
+    @staticmethod
+    def config(thread_id: str) -> RunnableConfig:
+        """The LangGraph config addressing one thread."""
+        return {"configurable": {"thread_id": thread_id}}
+
+    async def snapshot_values(self, thread_id: str) -> CodegenState:
+        """The thread's latest state; InputError when the thread is unknown."""
+        snapshot = await self.graph.aget_state(self.config(thread_id))
+        if not snapshot.values:
+            raise InputError(
+                f"no run with thread id {thread_id!r}",
+                hint="see `tta-codegen runs list`",
+            )
+        values: CodegenState = snapshot.values
+        return values
+
+    async def result(self, thread_id: str) -> RunResult:
+        """The result of a thread as it stands now."""
+        snapshot = await self.graph.aget_state(self.config(thread_id))
+        values: CodegenState = snapshot.values
+        status: ResultStatus
+        if snapshot.interrupts:
+            status = "awaiting_review"
+        elif snapshot.next:
+            status = "interrupted"
+        else:
+            status = values.get("status", "failed")  # type: ignore[assignment]
+            if status == "running":
+                status = "interrupted"
+        return result_from_state(thread_id, values, status=status)
+
+    async def run(
+        self,
+        request: CodegenRequest | None = None,
+        *,
+        thread_id: str | None = None,
+        decision: ReviewDecision | None = None,
+    ) -> RunResult:
+        """Run (or resume) a thread to its end and return the result."""
+        result: RunResult | None = None
+        async for event in self.events(request, thread_id=thread_id, decision=decision):
+            if isinstance(event, RunFinished):
+                result = event.result
+        assert result is not None
+        return result
+
+    async def events(
+        self,
+        request: CodegenRequest | None = None,
+        *,
+        thread_id: str | None = None,
+        decision: ReviewDecision | None = None,
+    ) -> AsyncIterator[Event]:
+        """Start a new run for ``request``, or resume ``thread_id`` when request is
+        None (with ``decision`` answering a pending review). Yields progress
+        events; the last one is always ``RunFinished``."""
+        thread_id = thread_id or new_thread_id()
+        graph_input, resume_ids = await self._prepare(request, thread_id, decision)
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        producer = asyncio.create_task(
+            self._produce(graph_input, thread_id, resume_ids, request, queue)
+        )
+        running = Usage()
+        try:
+            while (item := await queue.get()) is not _DONE:
+                if isinstance(item, ModelUnavailableError):
+                    yield RunFinished(await self._failed(thread_id, item))
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                mode, chunk = item
+                if mode == "custom":
+                    event = _custom_event(chunk)
+                    if event is not None:
+                        yield event
+                    continue
+                for update in chunk.values():
+                    if isinstance(update, dict) and "usage" in update:
+                        running = running + update["usage"]
+                        yield UsageUpdated(running, update.get("model", ""))
+            yield RunFinished(await self.result(thread_id))
+        finally:
+            if not producer.done():
+                producer.cancel()
+                await asyncio.gather(producer, return_exceptions=True)
+
+    async def _prepare(
+        self,
+        request: CodegenRequest | None,
+        thread_id: str,
+        decision: ReviewDecision | None,
+    ) -> tuple[CodegenState | Command[Any] | None, tuple[str, str] | None]:
+        if request is not None:
+            existing = await self.graph.aget_state(self.config(thread_id))
+            if existing.values:
+                raise InputError(
+                    f"thread {thread_id!r} already exists",
+                    hint=f"resume it with `tta-codegen resume {thread_id}` "
+                    "or pick another --thread-id",
+                )
+            return request.to_state(), None
+        values = await self.snapshot_values(thread_id)
+        snapshot = await self.graph.aget_state(self.config(thread_id))
+        ids = (
+            (values["trace_id"], values["root_span_id"])
+            if values.get("trace_id") and values.get("root_span_id")
+            else None
+        )
+        if snapshot.interrupts:
+            if decision is None:
+                raise InputError(
+                    f"run {thread_id} is awaiting review",
+                    hint=f"resume it with `tta-codegen resume {thread_id} --approve`"
+                    " or `--reject`",
+                )
+            return Command(resume=decision.model_dump()), ids
+        if decision is not None:
+            raise InputError(f"run {thread_id} is not awaiting review")
+        return None, ids
+
+    async def _produce(
+        self,
+        graph_input: CodegenState | Command[Any] | None,
+        thread_id: str,
+        resume_ids: tuple[str, str] | None,
+        request: CodegenRequest | None,
+        queue: asyncio.Queue[Any],
+    ) -> None:
+        tracer = self.context.tracer
+        parent, links = None, []
+        if resume_ids is not None:
+            span_context = SpanContext(
+                trace_id=int(resume_ids[0], 16),
+                span_id=int(resume_ids[1], 16),
+                is_remote=True,
+                trace_flags=TraceFlags(TraceFlags.SAMPLED),
+            )
+            parent = trace.set_span_in_context(NonRecordingSpan(span_context))
+            links = [Link(span_context)]
+        try:
+            with tracer.start_as_current_span(
+                "codegen.run" if resume_ids is None else "codegen.resume",
+                context=parent,
+                links=links,
+                attributes={TTA_THREAD_ID: thread_id},
+            ) as span:
+                ctx = span.get_span_context()
+                if isinstance(graph_input, dict) and ctx.is_valid:
+                    graph_input["trace_id"] = format(ctx.trace_id, "032x")
+                    graph_input["root_span_id"] = format(ctx.span_id, "016x")
+                async for item in self.graph.astream(
+                    graph_input,
+                    self.config(thread_id),
+                    context=self.context,
+                    stream_mode=["custom", "updates"],
+                    durability="sync",
+                ):
+                    await queue.put(item)
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:  # forwarded to the consumer, which re-raises
+            await queue.put(exc)
+            return
+        await queue.put(_DONE)
+
+    async def _failed(self, thread_id: str, exc: BaseException) -> RunResult:
+        result = await self.result(thread_id)
+        kind = "budget" if isinstance(exc, BudgetExceededError) else "model"
+        return result.model_copy(
+            update={"status": "failed", "error": str(exc), "error_kind": kind}
+        )
+
+
+def _custom_event(chunk: dict[str, Any]) -> Event | None:
+    kind = chunk.get("event")
+    if kind == "token":
+        return TokenStreamed(chunk["node"], chunk["text"])
+    if kind == "node_started":
+        return NodeStarted(chunk["node"], chunk["iteration"])
+    if kind == "node_finished":
+        return NodeFinished(chunk["node"], chunk["seconds"])
+    if kind == "finding":
+        fields = {k: v for k, v in chunk.items() if k not in ("event", "fingerprint")}
+        return FindingFound(Finding.model_validate(fields))
+    if kind == "ranking":
+        return ModelsRanked(tuple(chunk["models"]))
+    if kind == "route":
+        return RouteChosen(chunk["route"], chunk["reason"])
+    return None

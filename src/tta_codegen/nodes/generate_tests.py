@@ -1,0 +1,40 @@
+"""generate_tests: pytest tests for code that passed its gates."""
+
+from __future__ import annotations
+
+from langgraph.runtime import Runtime
+
+from tta_codegen.nodes._llm import ask_for_python, unusable_answer, usage_of
+from tta_codegen.runtime import RunContext
+from tta_codegen.state import CodegenState
+
+TEMPLATE = "graph/generate_tests"
+
+
+async def generate_tests(
+    state: CodegenState, runtime: Runtime[RunContext]
+) -> CodegenState:
+    """Ask for tests that import the module by its name (from --out)."""
+    request = state["request"]
+    draft = await ask_for_python(
+        state,
+        runtime,
+        node="generate_tests",
+        template=TEMPLATE,
+        variables={
+            "task": request.task,
+            "module_name": request.module_name,
+            "code": state.get("code", ""),
+            "existing_tests": request.existing_tests or "",
+        },
+        prefer=request.module_name,
+    )
+    path = f"test_{request.module_name}.py"
+    return {
+        "tests": draft.source or "",
+        "answer_findings": []
+        if draft.source
+        else [unusable_answer("generate_tests", target="tests", path=path)],
+        "calls": [draft.result.call],
+        "usage": usage_of(draft.result),
+    }

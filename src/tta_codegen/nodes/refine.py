@@ -1,0 +1,79 @@
+"""refine: a new draft of the code, or of the tests, built from the findings."""
+
+from __future__ import annotations
+
+from langgraph.runtime import Runtime
+
+from tta_codegen.context import render_context
+from tta_codegen.gates.findings import Finding, unique_by_fingerprint
+from tta_codegen.nodes._llm import ask_for_python, unusable_answer, usage_of
+from tta_codegen.runtime import RunContext
+from tta_codegen.state import CodegenState, ContextBundle
+
+CODE_TEMPLATE = "graph/refine"
+TESTS_TEMPLATE = "graph/refine_tests"
+
+
+def _as_prompt_items(findings: list[Finding]) -> list[dict[str, object]]:
+    return [
+        f.model_dump(
+            include={"gate", "severity", "code", "path", "line", "message", "target"}
+        )
+        for f in unique_by_fingerprint(findings)
+    ]
+
+
+def refine_target(findings: list[Finding]) -> str:
+    """Fix the code first; the tests only when the code itself is fine."""
+    blocking = [f for f in findings if f.blocking]
+    return "code" if any(f.target == "code" for f in blocking) else "tests"
+
+
+async def refine(state: CodegenState, runtime: Runtime[RunContext]) -> CodegenState:
+    """One refinement round: ask for the corrected file, count the iteration."""
+    request = state["request"]
+    findings = state.get("findings", [])
+    target = refine_target(findings)
+    context = state.get("context", ContextBundle())
+    relevant = [f for f in findings if f.target == target] or findings
+    variables: dict[str, object] = {
+        "task": request.task,
+        "module_name": request.module_name,
+        "code": state.get("code", ""),
+        "findings": _as_prompt_items(relevant),
+    }
+    if target == "code":
+        variables["context"] = render_context(context) if context.chunks else ""
+        variables["requirements"] = context.requirements
+    else:
+        variables["tests"] = state.get("tests", "")
+    draft = await ask_for_python(
+        state,
+        runtime,
+        node="refine",
+        template=CODE_TEMPLATE if target == "code" else TESTS_TEMPLATE,
+        variables=variables,
+        prefer=None if target == "code" else request.module_name,
+    )
+    update: CodegenState = {
+        "iteration": state.get("iteration", 0) + 1,
+        "calls": [draft.result.call],
+        "usage": usage_of(draft.result),
+        "answer_findings": [],
+    }
+    if draft.source is None:
+        path = (
+            f"{request.module_name}.py"
+            if target == "code"
+            else (f"test_{request.module_name}.py")
+        )
+        update["answer_findings"] = [
+            unusable_answer("refine", target=target, path=path)
+        ]
+    elif target == "code":
+        update["code"] = draft.source
+        update["model"] = draft.result.call.model
+        update["code_is_new"] = True
+    else:
+        update["tests"] = draft.source
+    return update

@@ -1,0 +1,52 @@
+"""validate: run the quality gates on the current draft and its tests."""
+
+from __future__ import annotations
+
+from langgraph.runtime import Runtime
+
+from tta_codegen.gates.findings import blocking, unique_by_fingerprint
+from tta_codegen.gates.runner import run_gates
+from tta_codegen.runtime import RunContext
+from tta_codegen.state import CodegenState, GateReport
+
+
+async def validate(state: CodegenState, runtime: Runtime[RunContext]) -> CodegenState:
+    """Gate the draft; findings are values in state, never exceptions."""
+    ctx = runtime.context
+    request = state["request"]
+    code = state.get("code", "")
+    tests = state.get("tests")
+    answer = state.get("answer_findings", [])
+    if code:
+        report = await run_gates(
+            code,
+            tests or None,
+            module_name=request.module_name,
+            settings=ctx.settings.gates,
+            sandbox=ctx.sandbox,
+            locked_tests=request.existing_tests,
+            final=bool(tests),
+        )
+    else:
+        report = GateReport()
+    findings = unique_by_fingerprint([*answer, *report.findings])
+    report = report.model_copy(
+        update={"findings": tuple(findings), "passed": not blocking(findings)}
+    )
+    for finding in findings:
+        runtime.stream_writer({"event": "finding", **finding.model_dump()})
+    if code and state.get("code_is_new") and "model" in state:
+        code_ok = not any(f.target == "code" for f in blocking(findings))
+        await ctx.gateway.record_gate_outcome(
+            state["model"], request.task_type, code_ok
+        )
+    history = [
+        *state.get("finding_history", []),
+        sorted(f.fingerprint for f in blocking(findings)),
+    ]
+    return {
+        "report": report,
+        "findings": findings,
+        "finding_history": history,
+        "code_is_new": False,
+    }
