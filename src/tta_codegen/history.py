@@ -76,23 +76,23 @@ async def checkpoint_history(
 ) -> list[CheckpointSummary]:
     """Every checkpoint of a thread, oldest first."""
     await session.snapshot_values(thread_id)
+    snaps = [
+        snap
+        async for snap in session.graph.aget_state_history(session.config(thread_id))
+    ]
+    snaps.reverse()
     rows: list[CheckpointSummary] = []
-    async for snap in session.graph.aget_state_history(session.config(thread_id)):
+    writer = "input"
+    for snap in snaps:
         metadata = snap.metadata or {}
-        writes = metadata.get("writes") or {}
-        node = (
-            ", ".join(writes)
-            if isinstance(writes, dict) and writes
-            else (str(metadata.get("source", "")))
-        )
         rows.append(
             CheckpointSummary(
                 checkpoint_id=str(snap.config["configurable"].get("checkpoint_id", "")),
                 step=int(metadata.get("step", -1)),
-                node=node or "-",
+                node=writer,
                 created_at=_parse_ts(snap.created_at),
                 iteration=int(snap.values.get("iteration", 0)) if snap.values else 0,
             )
         )
-    rows.reverse()
+        writer = ", ".join(snap.next) or "-"
     return rows

@@ -30,13 +30,17 @@ def _parses(source: str) -> bool:
 
 
 def _unterminated_block(text: str) -> str | None:
-    """The body of a fence that was opened but never closed (truncated answer)."""
-    match = re.search(
-        r"^[ \t]*(`{3,}|~{3,})[ \t]*(python|py|python3)?[^\n]*\n", text, re.MULTILINE
+    """The body of a python fence that was opened but never closed (an answer
+    cut off by the token limit)."""
+    fences = list(
+        re.finditer(r"^[ \t]*(`{3,}|~{3,})[ \t]*(\S*)[ \t]*$", text, re.MULTILINE)
     )
-    if match is None:
+    if len(fences) % 2 == 0:
         return None
-    return text[match.end() :]
+    last = fences[-1]
+    if last.group(2).lower() not in _PYTHON_TAGS:
+        return None
+    return text[last.end() :].lstrip("\n")
 
 
 def extract_python(text: str, *, prefer: str | None = None) -> str | None:

@@ -1,0 +1,173 @@
+"""The programmatic API: generate, stream, resume, review; in-process."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced
+from tta_codegen import Codegen, CodegenRequest, Settings
+from tta_codegen.api import generate, resume, stream
+from tta_codegen.events import (
+    FindingFound,
+    NodeFinished,
+    NodeStarted,
+    RunFinished,
+    TokenStreamed,
+    UsageUpdated,
+)
+from tta_codegen.state import ReviewDecision
+from tta_codegen.testing import FakeOpenAIServer, Reply
+
+pytestmark = pytest.mark.e2e
+
+
+def request(tmp_path: Path, **extra: object) -> CodegenRequest:
+    return CodegenRequest(
+        task="Add two integers.",
+        module_name="calc",
+        out_path=str(tmp_path / "calc.py"),
+        tests_out_path=str(tmp_path / "test_calc.py"),
+        **extra,
+    )
+
+
+async def test_generate_returns_the_result_and_writes_files(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    fake_llm.script(fenced(BUGGY_CODE), fenced(GOOD_CODE), fenced(GOOD_TESTS))
+    result = await generate(
+        request(tmp_path), settings=Settings.load(config_file), thread_id="api-1"
+    )
+    assert result.status == "succeeded" and result.exit_code == 0
+    assert result.thread_id == "api-1"
+    assert [c.node for c in result.calls] == ["generate", "refine", "generate_tests"]
+    assert (tmp_path / "calc.py").read_text() == GOOD_CODE
+
+
+async def test_stream_yields_typed_events_in_order(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    fake_llm.script(fenced(BUGGY_CODE), fenced(GOOD_CODE), fenced(GOOD_TESTS))
+    events = [
+        e async for e in stream(request(tmp_path), settings=Settings.load(config_file))
+    ]
+
+    assert isinstance(events[-1], RunFinished)
+    assert events[-1].result.status == "succeeded"
+    started = [e.node for e in events if isinstance(e, NodeStarted)]
+    assert started == [
+        "select_model",
+        "build_context",
+        "route",
+        "generate",
+        "validate",
+        "refine",
+        "validate",
+        "generate_tests",
+        "validate",
+        "write_output",
+    ]
+    # every node that started also finished, in the same order
+    assert started == [e.node for e in events if isinstance(e, NodeFinished)]
+    streamed = "".join(
+        e.text for e in events if isinstance(e, TokenStreamed) and e.node == "generate"
+    )
+    assert streamed == fenced(BUGGY_CODE)
+    # the undefined-name finding arrives between the first validate and refine
+    first_finding = next(i for i, e in enumerate(events) if isinstance(e, FindingFound))
+    refine_at = next(
+        i
+        for i, e in enumerate(events)
+        if isinstance(e, NodeStarted) and e.node == "refine"
+    )
+    assert first_finding < refine_at
+    usage = [e.usage for e in events if isinstance(e, UsageUpdated)]
+    assert len(usage) == 3
+    assert usage[0].input_tokens < usage[-1].input_tokens
+
+
+async def test_cancelled_run_resumes_without_repeating_finished_calls(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    settings = Settings.load(config_file)
+    fake_llm.script(
+        fenced(BUGGY_CODE),
+        Reply(content=fenced(GOOD_CODE), delay_s=30),  # refine hangs: we cancel
+        fenced(GOOD_CODE),
+        fenced(GOOD_TESTS),
+    )
+
+    async def run() -> None:
+        async with Codegen.open(settings) as session:
+            await session.run(request(tmp_path), thread_id="cancel-me")
+
+    task = asyncio.create_task(run())
+    while len(fake_llm.calls()) < 2:
+        await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    async with Codegen.open(settings) as session:
+        paused = await session.result("cancel-me")
+    assert paused.status == "interrupted"
+
+    result = await resume("cancel-me", settings=settings)
+
+    assert result.status == "succeeded"
+    # generate ran once; refine twice (cancelled, then again); tests once
+    assert len(fake_llm.calls()) == 4
+    assert [c.node for c in result.calls] == ["generate", "refine", "generate_tests"]
+
+
+async def test_review_approve_with_edited_code_writes_the_edit(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    settings = Settings.load(config_file)
+    fake_llm.script(fenced(GOOD_CODE), fenced(GOOD_TESTS))
+    paused = await generate(
+        request(tmp_path, review=True), settings=settings, thread_id="rev-1"
+    )
+    assert paused.status == "awaiting_review"
+    assert not (tmp_path / "calc.py").exists()
+
+    edited = GOOD_CODE + "\n\nVERSION = 2\n"
+    done = await resume(
+        "rev-1", settings=settings, decision=ReviewDecision(approved=True, code=edited)
+    )
+    assert done.status == "succeeded"
+    assert (tmp_path / "calc.py").read_text() == edited
+    assert (tmp_path / "test_calc.py").read_text() == GOOD_TESTS
+    assert len(fake_llm.calls()) == 2
+
+
+async def test_review_reject_writes_nothing(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    settings = Settings.load(config_file)
+    fake_llm.script(fenced(GOOD_CODE), fenced(GOOD_TESTS))
+    await generate(request(tmp_path, review=True), settings=settings, thread_id="rev-2")
+    done = await resume(
+        "rev-2", settings=settings, decision=ReviewDecision(approved=False)
+    )
+    assert done.status == "failed" and done.exit_code == 1
+    assert done.error == "rejected in review"
+    assert not (tmp_path / "calc.py").exists()
+
+
+async def test_all_models_failing_is_exit_3_and_resumable(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    settings = Settings.load(config_file)
+    fake_llm.default = Reply(status=400, content="model does not exist")
+    failed = await generate(request(tmp_path), settings=settings, thread_id="dead")
+    assert failed.status == "failed" and failed.exit_code == 3
+    assert failed.error
+
+    fake_llm.default = Reply(content=fenced(GOOD_TESTS))
+    fake_llm.script(fenced(GOOD_CODE))
+    recovered = await resume("dead", settings=settings)
+    assert recovered.status == "succeeded"

@@ -1,0 +1,115 @@
+"""kill -9 the CLI mid-run, then `tta-codegen resume`: finished LLM calls are
+never paid for twice and the run completes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.cli_runner import cli_command, cli_env, run_cli
+from tests.conftest import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced
+from tta_codegen import Codegen, Settings
+from tta_codegen.testing import FakeOpenAIServer, Reply
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+ANSWERS = [fenced(BUGGY_CODE), fenced(GOOD_CODE), fenced(GOOD_TESTS)]
+
+
+def start(config: Path, out: Path) -> subprocess.Popen[str]:
+    argv = cli_command(
+        "generate",
+        "Add two integers.",
+        "--out",
+        out,
+        "--thread-id",
+        "crash",
+        "--json",
+        config=config,
+    )
+    return subprocess.Popen(
+        argv, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def wait_for(predicate: object, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.02)
+    raise AssertionError("condition not reached")
+
+
+def finish(config: Path) -> dict[str, object]:
+    proc = run_cli("resume", "crash", "--json", config=config)
+    assert proc.returncode == 0, proc.stderr
+    result: dict[str, object] = json.loads(proc.stdout)
+    return result
+
+
+@pytest.mark.parametrize(
+    "in_flight", [0, 1, 2], ids=["generate", "refine", "generate_tests"]
+)
+def test_killed_while_an_llm_call_is_in_flight(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path, in_flight: int
+) -> None:
+    replies = [Reply(content=a) for a in ANSWERS]
+    hanging = Reply(content=ANSWERS[in_flight], delay_s=60)
+    fake_llm.script(*replies[:in_flight], hanging, *replies[in_flight:])
+    out = tmp_path / "calc.py"
+
+    proc = start(config_file, out)
+    wait_for(lambda: len(fake_llm.calls()) == in_flight + 1)
+    proc.kill()
+    proc.wait()
+
+    result = finish(config_file)
+
+    assert result["status"] == "succeeded"
+    # every call made before the kill finished except the one in flight
+    assert len(fake_llm.calls()) == len(ANSWERS) + 1
+    assert out.read_text() == GOOD_CODE
+    assert not list(tmp_path.glob(".calc.py.*.tmp"))
+
+
+def test_killed_between_nodes(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    fake_llm.script(*ANSWERS)
+    settings = Settings.load(config_file)
+
+    async def tests_checkpointed() -> bool:
+        async with Codegen.open(settings) as session:
+            snapshot = await session.graph.aget_state(session.config("crash"))
+            return "tests" in snapshot.values
+
+    proc = start(config_file, tmp_path / "calc.py")
+    wait_for(lambda: asyncio.run(tests_checkpointed()))
+    proc.kill()
+    proc.wait()
+
+    result = finish(config_file)
+
+    assert result["status"] == "succeeded"
+    assert len(fake_llm.calls()) == len(ANSWERS)
+
+
+def test_ctrl_c_exits_130_and_says_how_to_resume(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    fake_llm.script(Reply(content=ANSWERS[0], delay_s=60), *ANSWERS)
+    proc = start(config_file, tmp_path / "calc.py")
+    wait_for(lambda: len(fake_llm.calls()) == 1)
+    proc.send_signal(2)  # SIGINT, as Ctrl-C
+    _, stderr = proc.communicate(timeout=30)
+
+    assert proc.returncode == 130
+    assert "tta-codegen resume crash" in stderr
+    assert "Traceback" not in stderr
+    assert finish(config_file)["status"] == "succeeded"
