@@ -6,8 +6,8 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from tests.samples import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced
 
-from tests.conftest import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced
 from tta_codegen import Codegen, CodegenRequest, Settings
 from tta_codegen.api import generate, resume, stream
 from tta_codegen.events import (

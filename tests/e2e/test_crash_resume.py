@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from tests.cli_runner import cli_command, cli_env, run_cli
-from tests.conftest import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced
+from tests.samples import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced
+
 from tta_codegen import Codegen, Settings
 from tta_codegen.testing import FakeOpenAIServer, Reply
 

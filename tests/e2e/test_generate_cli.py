@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
 from tests.cli_runner import run_cli
-from tests.conftest import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced
+from tests.samples import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced
+
 from tta_codegen.testing import FakeOpenAIServer
 
 pytestmark = pytest.mark.e2e
