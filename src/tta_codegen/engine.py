@@ -97,22 +97,20 @@ class Codegen:
                 f"no run with thread id {thread_id!r}",
                 hint="see `tta-codegen runs list`",
             )
-        values: CodegenState = snapshot.values
-        return values
+        return _state_of(snapshot.values)
 
     async def result(self, thread_id: str) -> RunResult:
         """The result of a thread as it stands now."""
         snapshot = await self.graph.aget_state(self.config(thread_id))
-        values: CodegenState = snapshot.values
+        values = _state_of(snapshot.values)
         status: ResultStatus
         if snapshot.interrupts:
             status = "awaiting_review"
         elif snapshot.next:
             status = "interrupted"
         else:
-            status = values.get("status", "failed")  # type: ignore[assignment]
-            if status == "running":
-                status = "interrupted"
+            final = values.get("status", "failed")
+            status = "interrupted" if final == "running" else final
         return result_from_state(thread_id, values, status=status)
 
     async def run(
@@ -255,6 +253,11 @@ class Codegen:
         return result.model_copy(
             update={"status": "failed", "error": str(exc), "error_kind": kind}
         )
+
+
+def _state_of(values: object) -> CodegenState:
+    """A snapshot's values as our state type (they are what our nodes wrote)."""
+    return values if isinstance(values, dict) else {}  # type: ignore[return-value]
 
 
 def _custom_event(chunk: dict[str, Any]) -> Event | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from langgraph.runtime import Runtime
 from opentelemetry.trace import Status, StatusCode
@@ -14,13 +14,19 @@ from tta_codegen.telemetry.genai import TTA_ITERATION, TTA_NODE
 
 __all__ = ["NodeFn", "instrumented"]
 
-NodeFn = Callable[[CodegenState, Runtime[RunContext]], Awaitable[CodegenState]]
+
+class NodeFn(Protocol):
+    """A graph node: partial state update from state and run context."""
+
+    async def __call__(
+        self, state: CodegenState, *, runtime: Runtime[RunContext]
+    ) -> CodegenState: ...
 
 
 def instrumented(name: str, node: NodeFn) -> NodeFn:
     """``node`` inside a ``node {name}`` span, timed into ``state.timings``."""
 
-    async def run(state: CodegenState, runtime: Runtime[RunContext]) -> CodegenState:
+    async def run(state: CodegenState, *, runtime: Runtime[RunContext]) -> CodegenState:
         iteration = state.get("iteration", 0)
         runtime.stream_writer(
             {"event": "node_started", "node": name, "iteration": iteration}
@@ -32,7 +38,7 @@ def instrumented(name: str, node: NodeFn) -> NodeFn:
             record_exception=False,
         ) as span:
             try:
-                update = await node(state, runtime)
+                update = await node(state, runtime=runtime)
             except Exception as exc:
                 span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
                 raise
