@@ -6,16 +6,18 @@ API) opens these once per process and passes them as the graph's context.
 
 from __future__ import annotations
 
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
+from opentelemetry import trace
 from opentelemetry.trace import Tracer
 
-from tta_codegen.gates.sandbox import Sandbox
+from tta_codegen.gates.sandbox import Sandbox, create_sandbox
 from tta_codegen.models.gateway import ModelGateway
 from tta_codegen.prompts import PromptLibrary
 from tta_codegen.settings import Settings
 
-__all__ = ["RunContext"]
+__all__ = ["RunContext", "context_for_server"]
 
 
 @dataclass(frozen=True)
@@ -32,3 +34,31 @@ class RunContext:
     """Where generated code runs; never in our process."""
     tracer: Tracer
     """OpenTelemetry tracer (the API; the SDK is set up by the entry point)."""
+
+
+_shared: RunContext | None = None
+_shared_stack = AsyncExitStack()
+
+
+async def context_for_server() -> RunContext:
+    """A process-wide context for runs started without one.
+
+    Only LangGraph's own server (``langgraph dev``, LangGraph Studio) starts runs
+    that way; the CLI and API always pass a context. Settings come from the
+    usual config file and environment.
+    """
+    global _shared
+    if _shared is None:
+        settings = Settings.load()
+        tracer = trace.get_tracer("tta_codegen")
+        gateway = await _shared_stack.enter_async_context(
+            ModelGateway.open(settings, tracer=tracer)
+        )
+        _shared = RunContext(
+            settings=settings,
+            gateway=gateway,
+            prompts=PromptLibrary.load(settings.templates.dirs),
+            sandbox=create_sandbox(settings.gates),
+            tracer=tracer,
+        )
+    return _shared

@@ -287,12 +287,21 @@ class Settings(BaseSettings):
     state_dir: Path = Field(default_factory=default_state_dir)
     """Local state: stats, ledgers, span files, index cache."""
 
-    @field_validator("providers", mode="after")
+    @field_validator("providers", mode="before")
     @classmethod
-    def _merge_builtin_providers(
-        cls, value: dict[str, ProviderSettings]
-    ) -> dict[str, ProviderSettings]:
-        return {**_builtin_providers(), **value}
+    def _merge_builtin_providers(cls, value: object) -> dict[str, object]:
+        """Configured provider tables override built-in ones field by field."""
+        merged: dict[str, object] = {
+            name: provider.model_dump() for name, provider in _builtin_providers().items()
+        }
+        if isinstance(value, dict):
+            for name, table in value.items():
+                base = merged.get(name)
+                if isinstance(base, dict) and isinstance(table, dict):
+                    merged[name] = {**base, **table}
+                else:
+                    merged[name] = table
+        return merged
 
     @classmethod
     def settings_customise_sources(

@@ -8,7 +8,7 @@ from typing import Protocol
 from langgraph.runtime import Runtime
 from opentelemetry.trace import Status, StatusCode
 
-from tta_codegen.runtime import RunContext
+from tta_codegen.runtime import RunContext, context_for_server
 from tta_codegen.state import CodegenState
 from tta_codegen.telemetry.genai import TTA_ITERATION, TTA_NODE
 
@@ -27,6 +27,8 @@ def instrumented(name: str, node: NodeFn) -> NodeFn:
     """``node`` inside a ``node {name}`` span, timed into ``state.timings``."""
 
     async def run(state: CodegenState, *, runtime: Runtime[RunContext]) -> CodegenState:
+        if not isinstance(runtime.context, RunContext):
+            runtime = runtime.override(context=await context_for_server())
         iteration = state.get("iteration", 0)
         runtime.stream_writer(
             {"event": "node_started", "node": name, "iteration": iteration}

@@ -1,0 +1,39 @@
+# One command each: `make run TASK="..."` generates; `make test` checks everything.
+PYTHON ?= $(shell scripts/find-python312)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test lint typecheck pytest bench clean
+
+$(STAMP): pyproject.toml
+	scripts/install-system-deps
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e . --group dev
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run TASK="a token-bucket rate limiter" ARGS="--out rate_limiter.py"
+run: install
+	$(BIN)/tta-codegen generate "$(TASK)" $(ARGS)
+
+lint: install
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## the README's test command: lint, strict types, then the whole suite
+test: lint typecheck pytest
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
