@@ -88,13 +88,22 @@ def trace_totals(records: list[SpanRecord]) -> dict[str, Any]:
     }
 
 
+def _duration(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
 def _label(record: SpanRecord) -> Text:
     from rich.text import Text
 
+    from tta_codegen.telemetry.genai import TTA_ITERATION
+
     summary = span_summary(record)
     text = Text(record.name, style="bold red" if record.status == "ERROR" else "bold")
-    text.append(f"  {record.duration_s * 1000:.1f} ms", style="cyan")
-    if summary["model"]:
+    text.append(f"  {_duration(record.duration_s)}", style="cyan")
+    iteration = record.attributes.get(TTA_ITERATION)
+    if isinstance(iteration, int) and not isinstance(iteration, bool):
+        text.append(f"  iter {iteration}")
+    if summary["model"] and summary["model"] not in record.name:
         text.append(f"  {summary['model']}", style="magenta")
     if summary["input_tokens"] is not None or summary["output_tokens"] is not None:
         text.append(
@@ -178,4 +187,5 @@ def show(
         f"{totals['output_tokens']} out, ${totals['cost_usd']:.6f}, "
         f"{totals['duration_s']:.3f} s",
         markup=False,
+        soft_wrap=True,
     )
