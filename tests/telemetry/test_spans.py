@@ -73,6 +73,7 @@ async def test_run_node_gate_sandbox_tree_with_concurrent_tasks(
         "thread-b",
     ]
     assert {r.name for r in roots} == {"codegen.run"}
+    assert all(r.attributes["tta.task"] == "write add(a, b)" for r in roots)
     for span in spans:
         if span.parent is None:
             continue

@@ -32,6 +32,7 @@ __all__ = [
     "SpanRecord",
     "ThreadIdPropagator",
     "load_trace",
+    "span_json",
     "trace_path",
 ]
 
@@ -170,30 +171,38 @@ def _json_value(value: object) -> Any:
 def _json_attrs(attributes: Any) -> JsonAttrs:
     if not attributes:
         return {}
-    return {str(k): _json_value(v) for k, v in attributes.items()}
+    return {
+        str(k): v if isinstance(v, int | float) else _json_value(v)
+        for k, v in attributes.items()
+    }
 
 
-def _record(span: ReadableSpan) -> SpanRecord:
+def span_json(span: ReadableSpan) -> dict[str, Any]:
+    """The on-disk form of a finished SDK span (the shape ``SpanRecord.to_json``
+    produces), built directly: this runs for every exported span."""
     ctx = span.context
     assert ctx is not None  # finished SDK spans always have one
-    return SpanRecord(
-        name=span.name,
-        trace_id=trace.format_trace_id(ctx.trace_id),
-        span_id=trace.format_span_id(ctx.span_id),
-        parent_span_id=(
-            trace.format_span_id(span.parent.span_id) if span.parent else None
-        ),
-        kind=span.kind.name,
-        start_ns=span.start_time or 0,
-        end_ns=span.end_time or 0,
-        status=span.status.status_code.name,
-        status_description=span.status.description,
-        attributes=_json_attrs(span.attributes),
-        events=[
-            SpanEventRecord(e.name, e.timestamp, _json_attrs(e.attributes))
+    parent = span.parent
+    return {
+        "name": span.name,
+        "trace_id": format(ctx.trace_id, "032x"),
+        "span_id": format(ctx.span_id, "016x"),
+        "parent_span_id": format(parent.span_id, "016x") if parent else None,
+        "kind": span.kind.name,
+        "start_ns": span.start_time or 0,
+        "end_ns": span.end_time or 0,
+        "status": span.status.status_code.name,
+        "status_description": span.status.description,
+        "attributes": _json_attrs(span.attributes),
+        "events": [
+            {
+                "name": e.name,
+                "time_ns": e.timestamp,
+                "attributes": _json_attrs(e.attributes),
+            }
             for e in span.events
         ],
-    )
+    }
 
 
 class LocalSpanExporter(SpanExporter):
@@ -211,7 +220,7 @@ class LocalSpanExporter(SpanExporter):
             thread_id = (span.attributes or {}).get(TTA_THREAD_ID)
             if isinstance(thread_id, str) and thread_id:
                 by_thread[thread_id].append(
-                    json.dumps(_record(span).to_json(), separators=(",", ":"))
+                    json.dumps(span_json(span), separators=(",", ":"))
                 )
         try:
             with self._lock:

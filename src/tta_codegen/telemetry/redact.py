@@ -53,6 +53,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"\1:" + REDACTED + "@",
     ),
 )
+# every pattern above (and the token rule) needs one of these to match
+_TRIGGER = re.compile(
+    r"(?i)sk-|bearer|basic|authoriz|api[-_]?key|token|secret|passw|://"
+    r"|[A-Za-z0-9_+=-]{32}"
+)
 _TOKEN = re.compile(r"[A-Za-z0-9_+=-]{32,}")
 _MIN_TOKEN_ENTROPY = 4.3  # bits per char; hex ids and UUIDs stay below 4.1
 
@@ -100,6 +105,8 @@ class Redactor:
         for secret in self._secrets:
             if secret in text:
                 text = text.replace(secret, REDACTED)
+        if not _TRIGGER.search(text):
+            return text
         for pattern, replacement in _PATTERNS:
             text = pattern.sub(replacement, text)
         if entropy_rule:

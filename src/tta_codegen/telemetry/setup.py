@@ -30,6 +30,8 @@ __all__ = ["TracingHandle", "otlp_endpoint", "otlp_protocol", "setup_tracing"]
 
 DEFAULT_TRACER_NAME = "tta_codegen"
 _PROTOCOLS = ("http/protobuf", "grpc")
+_QUEUE_SIZE = 8192
+"""Spans buffered per exporter before the oldest are dropped (SDK default 2048)."""
 
 
 @dataclass
@@ -144,12 +146,18 @@ def setup_tracing(
     if settings.telemetry.local_spans:
         local = LocalSpanExporter(settings.state_dir)
         provider.add_span_processor(
-            BatchSpanProcessor(RedactingSpanExporter(local), schedule_delay_millis=500)
+            BatchSpanProcessor(
+                RedactingSpanExporter(local),
+                schedule_delay_millis=500,
+                max_queue_size=_QUEUE_SIZE,
+            )
         )
         exporters.append("local")
     if endpoint:
         otlp = _otlp_exporter(protocol)
-        provider.add_span_processor(BatchSpanProcessor(RedactingSpanExporter(otlp)))
+        provider.add_span_processor(
+            BatchSpanProcessor(RedactingSpanExporter(otlp), max_queue_size=_QUEUE_SIZE)
+        )
         exporters.append("otlp-grpc" if protocol == "grpc" else "otlp-http")
     if install_global:
         trace.set_tracer_provider(provider)
