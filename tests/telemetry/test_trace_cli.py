@@ -84,6 +84,8 @@ def test_show_prints_the_tree_and_totals(settings: Settings) -> None:
     assert depth("codegen.run") < depth("node generate") < depth("chat model-a")
     assert depth("gate pytest") < depth("sandbox python")
     assert " ms" in line_of("chat model-a")
+    assert "iter 1" in line_of("node refine")
+    assert "iter" not in line_of("node generate")
     assert lines[-1].startswith(
         "total: 1 run(s), 8 spans, 2 LLM calls, tokens 250 in / 100 out, $0.002000"
     )

@@ -101,7 +101,7 @@ def _label(record: SpanRecord) -> Text:
     text = Text(record.name, style="bold red" if record.status == "ERROR" else "bold")
     text.append(f"  {_duration(record.duration_s)}", style="cyan")
     iteration = record.attributes.get(TTA_ITERATION)
-    if isinstance(iteration, int) and not isinstance(iteration, bool):
+    if isinstance(iteration, int) and not isinstance(iteration, bool) and iteration:
         text.append(f"  iter {iteration}")
     if summary["model"] and summary["model"] not in record.name:
         text.append(f"  {summary['model']}", style="magenta")
