@@ -75,35 +75,78 @@ def _provider(exporter: SpanExporter | None) -> TracerProvider:
     provider = TracerProvider()
     provider.add_span_processor(ThreadIdPropagator())
     if exporter is not None:
-        provider.add_span_processor(BatchSpanProcessor(exporter, max_queue_size=8192))
+        provider.add_span_processor(
+            BatchSpanProcessor(exporter, schedule_delay_millis=500, max_queue_size=8192)
+        )
     return provider
 
 
-def measure(make: Callable[[Path], TracerProvider | None]) -> dict[str, float]:
-    per_span, per_run = [], []
-    for repeat in range(REPEATS):
-        with tempfile.TemporaryDirectory() as tmp:
-            provider = make(Path(tmp))
-            tracer = provider.get_tracer("bench") if provider else NoOpTracer()
-            start = time.perf_counter()
-            many_spans(tracer, f"spans-{repeat}")
-            if provider:
-                provider.force_flush()
-            per_span.append((time.perf_counter() - start) / (SPANS + 1))
-            start = time.perf_counter()
+Make = Callable[[Path], TracerProvider | None]
+VARIANTS: dict[str, Make] = {
+    "noop_tracer": lambda _d: None,
+    "sdk_no_exporter": lambda _d: _provider(None),
+    "sdk_local_store": lambda d: _provider(LocalSpanExporter(d)),
+    "sdk_local_store_redacted": lambda d: _provider(
+        RedactingSpanExporter(LocalSpanExporter(d))
+    ),
+    "setup_tracing_default": lambda d: (
+        setup_tracing(Settings.load(state_dir=d)).tracer_provider
+    ),
+}
+
+
+def _timed(
+    provider: TracerProvider | None, work: Callable[[], None]
+) -> tuple[float, float]:
+    """(wall, CPU of all threads) seconds of ``work`` plus flushing the exporters."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    if provider:
+        provider.force_flush()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def measure_once(make: Make, repeat: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        provider = make(Path(tmp))
+        tracer = provider.get_tracer("bench") if provider else NoOpTracer()
+        span_wall, span_cpu = _timed(provider, lambda: many_spans(tracer, f"s{repeat}"))
+
+        def runs() -> None:
             for run in range(RUNS):
                 one_run(tracer, f"run-{repeat}-{run}")
-            if provider:
-                provider.force_flush()
-            per_run.append((time.perf_counter() - start) / RUNS)
-            if provider:
-                provider.shutdown()
+
+        run_wall, run_cpu = _timed(provider, runs)
+        if provider:
+            provider.shutdown()
     return {
-        "us_per_span_median": round(statistics.median(per_span) * 1e6, 1),
-        "us_per_span_min": round(min(per_span) * 1e6, 1),
-        "us_per_run_12_spans_median": round(statistics.median(per_run) * 1e6, 1),
-        "us_per_run_12_spans_min": round(min(per_run) * 1e6, 1),
+        "span_wall": span_wall / (SPANS + 1),
+        "span_cpu": span_cpu / (SPANS + 1),
+        "run_wall": run_wall / RUNS,
+        "run_cpu": run_cpu / RUNS,
     }
+
+
+def measure_all() -> dict[str, dict[str, float]]:
+    """Variants interleaved per repeat, so machine noise hits them alike."""
+    samples: dict[str, list[dict[str, float]]] = {name: [] for name in VARIANTS}
+    for repeat in range(REPEATS):
+        for name, make in VARIANTS.items():
+            samples[name].append(measure_once(make, repeat))
+    labels = {
+        "span_cpu": "cpu_us_per_span",
+        "span_wall": "wall_us_per_span",
+        "run_cpu": "cpu_us_per_run",
+        "run_wall": "wall_us_per_run",
+    }
+    out = {}
+    for name, rows in samples.items():
+        out[name] = {
+            f"{label}_{stat}": round(fn(r[key] for r in rows) * 1e6, 1)
+            for key, label in labels.items()
+            for stat, fn in (("median", statistics.median), ("min", min))
+        }
+    return out
 
 
 def setup_cost_ms() -> float:
@@ -126,17 +169,7 @@ def setup_cost_ms() -> float:
 
 
 def main() -> None:
-    results = {
-        "noop_tracer": measure(lambda _d: None),
-        "sdk_no_exporter": measure(lambda _d: _provider(None)),
-        "sdk_local_store": measure(lambda d: _provider(LocalSpanExporter(d))),
-        "sdk_local_store_redacted": measure(
-            lambda d: _provider(RedactingSpanExporter(LocalSpanExporter(d)))
-        ),
-        "setup_tracing_default": measure(
-            lambda d: setup_tracing(Settings.load(state_dir=d)).tracer_provider
-        ),
-    }
+    results = measure_all()
     print(
         json.dumps(
             {
