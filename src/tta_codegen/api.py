@@ -7,7 +7,8 @@ its duration. Programs running many generations should open one session with
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 
 from opentelemetry.trace import Tracer
 
@@ -16,8 +17,20 @@ from tta_codegen.events import Event
 from tta_codegen.result import RunResult
 from tta_codegen.settings import Settings
 from tta_codegen.state import CodegenRequest, ReviewDecision
+from tta_codegen.telemetry import setup_tracing
 
 __all__ = ["generate", "resume", "stream"]
+
+
+@contextmanager
+def _tracer(settings: Settings, tracer: Tracer | None) -> Iterator[Tracer]:
+    """The caller's tracer, or tracing set up from settings and OTEL_* for the
+    duration of one call (local spans for ``trace show``, OTLP when configured)."""
+    if tracer is not None:
+        yield tracer
+        return
+    with setup_tracing(settings) as handle:
+        yield handle.tracer()
 
 
 async def generate(
@@ -29,8 +42,9 @@ async def generate(
 ) -> RunResult:
     """Run one generation to its end (or to its review stop)."""
     settings = settings or Settings.load()
-    async with Codegen.open(settings, tracer=tracer) as session:
-        return await session.run(request, thread_id=thread_id)
+    with _tracer(settings, tracer) as active:
+        async with Codegen.open(settings, tracer=active) as session:
+            return await session.run(request, thread_id=thread_id)
 
 
 async def stream(
@@ -42,9 +56,10 @@ async def stream(
 ) -> AsyncIterator[Event]:
     """Run one generation, yielding typed events; the last is ``RunFinished``."""
     settings = settings or Settings.load()
-    async with Codegen.open(settings, tracer=tracer) as session:
-        async for event in session.events(request, thread_id=thread_id):
-            yield event
+    with _tracer(settings, tracer) as active:
+        async with Codegen.open(settings, tracer=active) as session:
+            async for event in session.events(request, thread_id=thread_id):
+                yield event
 
 
 async def resume(
@@ -56,5 +71,6 @@ async def resume(
 ) -> RunResult:
     """Continue an interrupted run, or answer its pending review."""
     settings = settings or Settings.load()
-    async with Codegen.open(settings, tracer=tracer) as session:
-        return await session.run(thread_id=thread_id, decision=decision)
+    with _tracer(settings, tracer) as active:
+        async with Codegen.open(settings, tracer=active) as session:
+            return await session.run(thread_id=thread_id, decision=decision)

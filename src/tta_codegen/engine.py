@@ -17,7 +17,6 @@ from typing import Any, Self
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 from opentelemetry import trace
-from opentelemetry.trace import Link, NonRecordingSpan, SpanContext, TraceFlags
 
 from tta_codegen.checkpoints import open_checkpointer
 from tta_codegen.errors import BudgetExceededError, InputError, ModelUnavailableError
@@ -41,7 +40,7 @@ from tta_codegen.result import ResultStatus, RunResult, result_from_state
 from tta_codegen.runtime import RunContext
 from tta_codegen.settings import Settings
 from tta_codegen.state import CodegenRequest, CodegenState, ReviewDecision, Usage
-from tta_codegen.telemetry.genai import TTA_THREAD_ID
+from tta_codegen.telemetry.spans import run_span, span_ids
 
 __all__ = ["Codegen", "new_thread_id"]
 
@@ -210,28 +209,17 @@ class Codegen:
         request: CodegenRequest | None,
         queue: asyncio.Queue[Any],
     ) -> None:
-        tracer = self.context.tracer
-        parent, links = None, []
-        if resume_ids is not None:
-            span_context = SpanContext(
-                trace_id=int(resume_ids[0], 16),
-                span_id=int(resume_ids[1], 16),
-                is_remote=True,
-                trace_flags=TraceFlags(TraceFlags.SAMPLED),
-            )
-            parent = trace.set_span_in_context(NonRecordingSpan(span_context))
-            links = [Link(span_context)]
         try:
-            with tracer.start_as_current_span(
-                "codegen.run" if resume_ids is None else "codegen.resume",
-                context=parent,
-                links=links,
-                attributes={TTA_THREAD_ID: thread_id},
+            with run_span(
+                self.context.tracer,
+                thread_id=thread_id,
+                task=request.task if request else "",
+                resume=resume_ids,
             ) as span:
-                ctx = span.get_span_context()
-                if isinstance(graph_input, dict) and ctx.is_valid:
-                    graph_input["trace_id"] = format(ctx.trace_id, "032x")
-                    graph_input["root_span_id"] = format(ctx.span_id, "016x")
+                if isinstance(graph_input, dict) and span.get_span_context().is_valid:
+                    graph_input["trace_id"], graph_input["root_span_id"] = span_ids(
+                        span
+                    )
                 async for item in self.graph.astream(
                     graph_input,
                     self.config(thread_id),

@@ -292,7 +292,8 @@ class Settings(BaseSettings):
     def _merge_builtin_providers(cls, value: object) -> dict[str, object]:
         """Configured provider tables override built-in ones field by field."""
         merged: dict[str, object] = {
-            name: provider.model_dump() for name, provider in _builtin_providers().items()
+            name: provider.model_dump()
+            for name, provider in _builtin_providers().items()
         }
         if isinstance(value, dict):
             for name, table in value.items():

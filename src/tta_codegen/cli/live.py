@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from tta_codegen.cli._common import err_console
 
 if TYPE_CHECKING:
+    from opentelemetry.trace import Tracer
     from rich.console import RenderableType
     from rich.live import Live
 
@@ -54,13 +55,31 @@ class LiveView:
         thread_id: str,
     ) -> RunResult:
         """Run (or resume) the thread, drawing every event; return the result."""
-        from tta_codegen.engine import Codegen  # noqa: PLC0415
-        from tta_codegen.events import RunFinished  # noqa: PLC0415
+
+        from tta_codegen.telemetry import setup_tracing  # noqa: PLC0415
 
         if not self.quiet:
             self.console.print(f"thread {thread_id}", style="dim")
         result: RunResult | None = None
-        async with Codegen.open(settings) as session:
+        with setup_tracing(settings) as tracing:
+            result = await self._drive(
+                settings, request, decision, thread_id, tracing.tracer()
+            )
+        return result
+
+    async def _drive(
+        self,
+        settings: Settings,
+        request: CodegenRequest | None,
+        decision: ReviewDecision | None,
+        thread_id: str,
+        tracer: Tracer,
+    ) -> RunResult:
+        from tta_codegen.engine import Codegen  # noqa: PLC0415
+        from tta_codegen.events import RunFinished  # noqa: PLC0415
+
+        result: RunResult | None = None
+        async with Codegen.open(settings, tracer=tracer) as session:
             self._start()
             try:
                 async for event in session.events(

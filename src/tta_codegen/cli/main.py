@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tta_codegen.cli import generate as generate_cmds
-from tta_codegen.cli import runs
+from tta_codegen.cli import runs, trace
 
 __all__ = ["app", "main"]
 
@@ -47,6 +47,7 @@ def root(
 app.command("generate")(generate_cmds.generate)
 app.command("resume")(generate_cmds.resume)
 app.add_typer(runs.app, name="runs", help="Past and interrupted runs.")
+app.add_typer(trace.app, name="trace", help="A run's span tree, without Jaeger.")
 
 
 def main() -> None:

@@ -6,11 +6,10 @@ import time
 from typing import Protocol
 
 from langgraph.runtime import Runtime
-from opentelemetry.trace import Status, StatusCode
 
 from tta_codegen.runtime import RunContext, context_for_server
 from tta_codegen.state import CodegenState
-from tta_codegen.telemetry.genai import TTA_ITERATION, TTA_NODE
+from tta_codegen.telemetry.spans import node_span, set_outcome
 
 __all__ = ["NodeFn", "instrumented"]
 
@@ -21,6 +20,13 @@ class NodeFn(Protocol):
     async def __call__(
         self, state: CodegenState, *, runtime: Runtime[RunContext]
     ) -> CodegenState: ...
+
+
+def _outcome(update: CodegenState) -> str:
+    report = update.get("report")
+    if report is not None:
+        return "passed" if report.passed else "findings"
+    return "unusable_answer" if update.get("answer_findings") else "ok"
 
 
 def instrumented(name: str, node: NodeFn) -> NodeFn:
@@ -34,20 +40,10 @@ def instrumented(name: str, node: NodeFn) -> NodeFn:
             {"event": "node_started", "node": name, "iteration": iteration}
         )
         started = time.perf_counter()
-        with runtime.context.tracer.start_as_current_span(
-            f"node {name}",
-            attributes={TTA_NODE: name, TTA_ITERATION: iteration},
-            record_exception=False,
-        ) as span:
-            try:
-                update = await node(state, runtime=runtime)
-            except Exception as exc:
-                span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
-                raise
-            seconds = time.perf_counter() - started
-            report = update.get("report")
-            if report is not None:
-                span.set_attribute("tta.gates_passed", report.passed)
+        with node_span(runtime.context.tracer, name, iteration=iteration) as span:
+            update = await node(state, runtime=runtime)
+            set_outcome(span, _outcome(update))
+        seconds = time.perf_counter() - started
         runtime.stream_writer(
             {"event": "node_finished", "node": name, "seconds": seconds}
         )
