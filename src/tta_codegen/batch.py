@@ -1,0 +1,180 @@
+"""Batch runs: many generations in one process, one resumable thread each.
+
+The task file (YAML) names the batch and its tasks; thread ids are
+``<batch name>-<task id>``, so ``--resume`` can tell what is finished, what was
+interrupted (resumed) and what never started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from tta_codegen.engine import Codegen
+from tta_codegen.errors import InputError
+from tta_codegen.inputs import build_request
+from tta_codegen.result import RunResult
+from tta_codegen.settings import Settings
+from tta_codegen.state import CodegenRequest
+
+__all__ = ["BatchFile", "BatchOutcome", "load_batch", "run_batch"]
+
+
+class BatchTask(BaseModel):
+    """One task of a batch file; the fields mirror ``generate``'s options."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    """Unique within the batch; part of the thread id."""
+    task: str = ""
+    template: str | None = None
+    vars: dict[str, str] = Field(default_factory=dict)
+    out: Path | None = None
+    tests_out: Path | None = None
+    model: str | None = None
+    max_iterations: int | None = Field(default=None, ge=0, le=20)
+    context: list[Path] = Field(default_factory=list)
+    context_type: str | None = None
+
+
+class BatchFile(BaseModel):
+    """A batch: a name, defaults for every task, and the tasks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(default="", pattern=r"^[A-Za-z0-9_.-]*$")
+    """Prefix of every thread id; the file's stem when empty."""
+    defaults: dict[str, object] = Field(default_factory=dict)
+    tasks: list[BatchTask] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class PlannedTask:
+    """A task resolved into its thread id and request."""
+
+    task_id: str
+    thread_id: str
+    request: CodegenRequest
+
+
+BatchStatus = Literal[
+    "succeeded", "failed", "interrupted", "awaiting_review", "skipped", "running",
+    "queued",
+]
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """One row of the summary table."""
+
+    task_id: str
+    thread_id: str
+    status: BatchStatus
+    result: RunResult | None = None
+    seconds: float = 0.0
+    note: str = ""
+
+
+def load_batch(path: Path, settings: Settings) -> tuple[str, list[PlannedTask]]:
+    """Read and validate a batch file; every task's input is checked up front."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read batch file {path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"batch file {path} is not valid YAML: {exc}") from None
+    if isinstance(raw, list):
+        raw = {"tasks": raw}
+    try:
+        batch = BatchFile.model_validate(raw)
+        tasks = [BatchTask.model_validate({**batch.defaults, **t.model_dump(
+            exclude_unset=True)}) for t in batch.tasks]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"batch file {path}: {loc}: {first['msg']}") from None
+    ids = [t.id for t in tasks]
+    if len(set(ids)) != len(ids):
+        raise InputError(f"batch file {path}: task ids must be unique")
+    name = batch.name or path.stem
+    planned: list[PlannedTask] = []
+    for task in tasks:
+        try:
+            request = build_request(
+                settings, task=task.task, template=task.template,
+                raw_vars=[f"{k}={v}" for k, v in task.vars.items()], out=task.out,
+                tests_out=task.tests_out, model=task.model,
+                max_iterations=task.max_iterations, review=False,
+                context=task.context, context_type=task.context_type,
+                existing_tests=None,
+            )
+        except InputError as exc:
+            raise InputError(f"batch task {task.id!r}: {exc.message}",
+                             hint=exc.hint) from None
+        planned.append(PlannedTask(task.id, f"{name}-{task.id}", request))
+    return name, planned
+
+
+async def run_batch(
+    session: Codegen,
+    planned: list[PlannedTask],
+    *,
+    concurrency: int,
+    max_cost_usd: Decimal | None = None,
+    resume: bool = False,
+    on_update: Callable[[BatchOutcome], None] = lambda outcome: None,
+) -> list[BatchOutcome]:
+    """Run the tasks, at most ``concurrency`` at once, sharing one session.
+
+    A shared ``max_cost_usd`` stops new tasks from starting once the batch has
+    spent it. With ``resume``, finished threads are reported as they are and
+    interrupted ones are continued.
+    """
+    gate = asyncio.Semaphore(max(1, concurrency))
+    spent = Decimal(0)
+
+    async def one(item: PlannedTask) -> BatchOutcome:
+        nonlocal spent
+        async with gate:
+            if max_cost_usd is not None and spent >= max_cost_usd:
+                outcome = BatchOutcome(item.task_id, item.thread_id, "skipped",
+                                       note=f"batch budget ${max_cost_usd} spent")
+                on_update(outcome)
+                return outcome
+            on_update(BatchOutcome(item.task_id, item.thread_id, "running"))
+            started = time.monotonic()
+            result = await _run_or_resume(session, item, resume=resume)
+            spent += Decimal(str(result.usage.cost_usd))
+            outcome = BatchOutcome(item.task_id, item.thread_id, result.status,
+                                   result, time.monotonic() - started)
+            on_update(outcome)
+            return outcome
+
+    return list(await asyncio.gather(*(one(item) for item in planned)))
+
+
+async def _run_or_resume(session: Codegen, item: PlannedTask, *,
+                         resume: bool) -> RunResult:
+    existing = await session.graph.aget_state(session.config(item.thread_id))
+    if not existing.values:
+        return await session.run(item.request, thread_id=item.thread_id)
+    if not resume:
+        raise InputError(
+            f"thread {item.thread_id} already exists",
+            hint="finish the batch with --resume, or give the batch another name",
+        )
+    current = await session.result(item.thread_id)
+    if current.status == "interrupted" or (
+        current.status == "failed" and current.error_kind in ("model", "budget")
+    ):
+        return await session.run(thread_id=item.thread_id)
+    return current
