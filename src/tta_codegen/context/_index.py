@@ -1,0 +1,213 @@
+"""The searchable index of the context roots: chunks plus a BM25 model.
+
+``CodeIndex.open`` re-chunks only files whose content hash is not in the cache
+and reuses the saved BM25 model when the set of chunked contents is unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import numpy.typing as npt
+
+from tta_codegen.context._cache import CACHE_VERSION, ChunkRecord, FileRecord, RootCache
+from tta_codegen.context._chunk import chunk_file
+from tta_codegen.context._files import discover, looks_generated
+from tta_codegen.context._tokens import tokenize
+
+__all__ = ["CodeIndex", "IndexStats", "IndexedChunk"]
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedChunk:
+    """One chunk of one file in the index."""
+
+    path: Path
+    label: str
+    """Path shown to the model."""
+    start_line: int
+    end_line: int
+    symbol: str
+    symbols: tuple[str, ...]
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    """What opening the index cost."""
+
+    files: int
+    """Indexable files found under the roots."""
+    rechunked: int
+    """Files read and chunked this time (new or changed content)."""
+    reused: int
+    """Files whose chunks came from the cache."""
+    skipped: int
+    """Files skipped as binary or generated."""
+    chunks: int
+    bm25_rebuilt: bool
+    """False when the saved BM25 model matched the corpus."""
+    seconds: float
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _chunk_content(
+    path: Path, data: bytes
+) -> tuple[list[ChunkRecord], list[str], bool]:
+    """Chunks and their terms; ``skipped`` for binaries and generated files."""
+    if b"\0" in data[:8192]:
+        return [], [], True
+    text = data.decode("utf-8", errors="replace")
+    if looks_generated(text[:8000]):
+        return [], [], True
+    records: list[ChunkRecord] = []
+    terms: list[str] = []
+    for raw in chunk_file(path.suffix, text):
+        records.append(
+            (raw.start_line, raw.end_line, raw.symbol, raw.symbols, raw.kind)
+        )
+        terms.append(" ".join(tokenize(raw.text)))
+    return records, terms, False
+
+
+class CodeIndex:
+    """Chunks of every indexed file and a BM25 model over their terms."""
+
+    def __init__(
+        self, chunks: list[IndexedChunk], model: bm25s.BM25 | None, stats: IndexStats
+    ) -> None:
+        self.chunks = chunks
+        self.stats = stats
+        self._model = model
+        self._vocab: dict[str, int] = model.vocab_dict if model is not None else {}
+
+    @classmethod
+    def open(
+        cls, roots: Sequence[Path], cache_dir: Path, *, max_file_bytes: int
+    ) -> CodeIndex:
+        """Index ``roots`` (folders or files), reusing ``cache_dir``."""
+        started = time.perf_counter()
+        chunks: list[IndexedChunk] = []
+        caches: list[tuple[RootCache, list[str]]] = []
+        files = rechunked = skipped = 0
+        for root in roots:
+            cache = RootCache.for_root(cache_dir, root)
+            seen: dict[str, FileRecord] = {}
+            order: list[str] = []
+            new_tokens: dict[str, list[str]] = {}
+            dirty = False
+            for source in discover(root, max_file_bytes):
+                files += 1
+                key = str(source.path)
+                rec = cache.files.get(key)
+                if (
+                    rec is None
+                    or rec.size != source.size
+                    or rec.mtime_ns != source.mtime_ns
+                    or rec.digest not in cache.chunks
+                ):
+                    try:
+                        data = source.path.read_bytes()
+                    except OSError:
+                        continue
+                    rec = FileRecord(source.size, source.mtime_ns, _digest(data))
+                    dirty = True
+                    if rec.digest not in cache.chunks:
+                        records, terms, was_skipped = _chunk_content(source.path, data)
+                        cache.chunks[rec.digest] = records
+                        new_tokens[rec.digest] = terms
+                        rechunked += 1
+                        skipped += was_skipped
+                seen[key] = rec
+                order.append(rec.digest)
+                for start, end, symbol, symbols, kind in cache.chunks[rec.digest]:
+                    chunks.append(
+                        IndexedChunk(
+                            source.path, source.label, start, end, symbol, symbols, kind
+                        )
+                    )
+            changed = dirty or set(seen) != set(cache.files)
+            if changed:
+                tokens = {**cache.tokens(), **new_tokens}
+                cache.files = seen
+                cache.save(tokens)
+            caches.append((cache, order))
+        model, rebuilt = _load_or_build_model(cache_dir, roots, caches)
+        stats = IndexStats(
+            files=files,
+            rechunked=rechunked,
+            reused=files - rechunked,
+            skipped=skipped,
+            chunks=len(chunks),
+            bm25_rebuilt=rebuilt,
+            seconds=time.perf_counter() - started,
+        )
+        return cls(chunks, model, stats)
+
+    def scores(self, terms: Sequence[str]) -> npt.NDArray[np.float32]:
+        """BM25 score of every chunk for the query ``terms``."""
+        known = [t for t in terms if t in self._vocab]
+        if self._model is None or not known:
+            return np.zeros(len(self.chunks), dtype=np.float32)
+        return np.asarray(self._model.get_scores(known), dtype=np.float32)
+
+
+def _load_or_build_model(
+    cache_dir: Path, roots: Sequence[Path], caches: list[tuple[RootCache, list[str]]]
+) -> tuple[bm25s.BM25 | None, bool]:
+    corpus_key = hashlib.sha1(usedforsecurity=False)
+    corpus_key.update(f"v{CACHE_VERSION}".encode())
+    for _, order in caches:
+        corpus_key.update(" ".join(order).encode())
+        corpus_key.update(b"|")
+    digest = corpus_key.hexdigest()
+    roots_key = hashlib.sha1(
+        "\n".join(str(r) for r in roots).encode(), usedforsecurity=False
+    ).hexdigest()[:20]
+    folder = cache_dir / "bm25" / roots_key
+    marker = folder / "corpus.json"
+    try:
+        if json.loads(marker.read_text()).get("digest") == digest:
+            return bm25s.BM25.load(str(folder)), False
+    except (OSError, ValueError, KeyError):
+        pass
+    corpus: list[list[str]] = []
+    for cache, order in caches:
+        tokens = cache.tokens()
+        for content in order:
+            terms = tokens.get(content)
+            expected = len(cache.chunks[content])
+            if terms is None or len(terms) != expected:
+                _log.warning(
+                    "index cache in %s is inconsistent; it will be rebuilt",
+                    cache.folder,
+                )
+                (cache.folder / "files.json").unlink(missing_ok=True)
+                terms = [""] * expected
+            corpus.extend(t.split() for t in terms)
+    if not any(corpus):
+        return None, True
+    model = bm25s.BM25()
+    model.index(corpus, show_progress=False)
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        model.save(str(folder))
+        marker.write_text(json.dumps({"digest": digest}))
+    except OSError as exc:
+        _log.warning("could not save the BM25 index in %s: %s", folder, exc)
+    return model, True
