@@ -86,6 +86,8 @@ _CANDIDATES = 300
 _TYPE_WEIGHT = 0.3
 _SYMBOL_WEIGHT = 0.5
 _PATH_WEIGHT = 0.2
+_SYMBOL_MIN_SHARE = 0.66
+"""A symbol matches when at least this share of its name parts are in the task."""
 _DOC_FACTOR = 0.8
 _RELATIVE_FLOOR = 0.3
 """Chunks scoring below this share of the best one are left out."""
@@ -113,7 +115,7 @@ def _symbol_match(chunk: IndexedChunk, task_terms: set[str]) -> tuple[float, str
         share = len(parts & task_terms) / len(parts)
         if share > best:
             best, name = share, symbol
-    return (best, name) if best >= 0.5 else (0.0, "")
+    return (best, name) if best >= _SYMBOL_MIN_SHARE else (0.0, "")
 
 
 def rank(index: CodeIndex, task: str, context_type: str | None = None) -> list[Hit]:
