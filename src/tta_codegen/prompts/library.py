@@ -13,6 +13,7 @@ version of a name is its registry pin, else the highest version.
 
 from __future__ import annotations
 
+import builtins
 import difflib
 import json
 import re
@@ -66,7 +67,8 @@ def _load_file(path: Path, env: SandboxedEnvironment) -> PromptTemplate:
     match = _VERSION_DIR.match(folder.name)
     if match and folder.parent.name == "versions" and int(match[1]) != template.version:
         raise TemplateError(
-            f"template {path} says version {template.version} but sits in {folder.name}/"
+            f"template {path} says version {template.version} "
+            f"but sits in {folder.name}/"
         )
     used: set[str] = set()
     for part, text in (("system", template.system), ("body", template.body)):
@@ -83,14 +85,10 @@ def _load_file(path: Path, env: SandboxedEnvironment) -> PromptTemplate:
             f"template {path}: variable names clash with Jinja2 globals: "
             f"{', '.join(sorted(shadowed))}"
         )
-    if used - declared:
-        raise TemplateError(
-            f"template {path} uses undeclared variables: {', '.join(sorted(used - declared))}"
-        )
-    if declared - used:
-        raise TemplateError(
-            f"template {path} declares unused variables: {', '.join(sorted(declared - used))}"
-        )
+    if undeclared := ", ".join(sorted(used - declared)):
+        raise TemplateError(f"template {path} uses undeclared variables: {undeclared}")
+    if unused := ", ".join(sorted(declared - used)):
+        raise TemplateError(f"template {path} declares unused variables: {unused}")
     return template
 
 
@@ -170,7 +168,7 @@ class PromptLibrary:
                 )
         return cls(templates, pins)
 
-    def names(self) -> list[str]:
+    def names(self) -> builtins.list[str]:
         """Every template name, sorted."""
         return sorted({name for name, _ in self._templates})
 
@@ -179,7 +177,7 @@ class PromptLibrary:
         latest = [self.get(name) for name in self.names()]
         return sorted(latest, key=lambda t: (t.category, t.name))
 
-    def versions(self, name: str) -> list[int]:
+    def versions(self, name: str) -> builtins.list[int]:
         """Versions available for ``name``, ascending."""
         return sorted(v for n, v in self._templates if n == name)
 
