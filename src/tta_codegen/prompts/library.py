@@ -21,7 +21,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import yaml
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta
+from jinja2 import (
+    StrictUndefined,
+    Template,
+    TemplateSyntaxError,
+    UndefinedError,
+    meta,
+)
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import ValidationError
 
@@ -33,6 +39,7 @@ __all__ = ["BUILTIN_DIR", "PromptLibrary"]
 BUILTIN_DIR = Path(__file__).parent / "builtin"
 _VERSION_DIR = re.compile(r"^v(\d+)$")
 _BLANKS = re.compile(r"\n{3,}")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
 
@@ -50,7 +57,7 @@ def _environment() -> SandboxedEnvironment:
 
 def _load_file(path: Path, env: SandboxedEnvironment) -> PromptTemplate:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise TemplateError(f"cannot read template {path}: {exc}") from None
     if not isinstance(data, dict):
@@ -144,6 +151,7 @@ class PromptLibrary:
         self._templates = dict(templates)
         self._pins = dict(pins)
         self._env = _environment()
+        self._compiled: dict[tuple[str, str], tuple[Template, Template]] = {}
 
     @classmethod
     def load(cls, extra_dirs: Sequence[Path] = ()) -> PromptLibrary:
@@ -226,9 +234,16 @@ class PromptLibrary:
                     f"got {type(value).__name__}"
                 )
             values[var] = value
+        compiled = self._compiled.get((template.id, template.source))
+        if compiled is None:
+            compiled = (
+                self._env.from_string(template.system),
+                self._env.from_string(template.body),
+            )
+            self._compiled[(template.id, template.source)] = compiled
         try:
-            system = self._env.from_string(template.system).render(values)
-            user = self._env.from_string(template.body).render(values)
+            system = compiled[0].render(values)
+            user = compiled[1].render(values)
         except UndefinedError as exc:
             raise TemplateError(f"template {template.id}: {exc.message}") from None
         return RenderedPrompt(
