@@ -94,6 +94,7 @@ class CodeIndex:
         self.stats = stats
         self._model = model
         self._vocab: dict[str, int] = model.vocab_dict if model is not None else {}
+        self._type_scores: dict[str, npt.NDArray[np.float32]] = {}
 
     @classmethod
     def open(
@@ -164,6 +165,16 @@ class CodeIndex:
         if self._model is None or not known:
             return np.zeros(len(self.chunks), dtype=np.float32)
         return np.asarray(self._model.get_scores(known), dtype=np.float32)
+
+    def type_scores(self, context_type: str | None) -> npt.NDArray[np.float32]:
+        """BM25 scores for a context type's boost terms (computed once per type)."""
+        from tta_codegen.context._rank import CONTEXT_TYPES
+
+        key = context_type or ""
+        if key not in self._type_scores:
+            terms = dict.fromkeys(tokenize(" ".join(CONTEXT_TYPES.get(key, ()))))
+            self._type_scores[key] = self.scores(list(terms))
+        return self._type_scores[key]
 
 
 def _load_or_build_model(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -82,7 +83,7 @@ CONTEXT_TYPES: dict[str, list[str]] = {
 }
 """Boost terms per context type (the seed's four categories)."""
 
-_CANDIDATES = 300
+_CANDIDATES = 150
 _TYPE_WEIGHT = 0.3
 _SYMBOL_WEIGHT = 0.5
 _PATH_WEIGHT = 0.2
@@ -106,10 +107,20 @@ def _unique(terms: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
+@functools.lru_cache(maxsize=65_536)
+def _symbol_terms(symbol: str) -> frozenset[str]:
+    return frozenset(tokenize(" ".join(split_identifier(symbol.rsplit(".", 1)[-1]))))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _path_terms(label: str) -> frozenset[str]:
+    return frozenset(tokenize(label.replace("/", " ")))
+
+
 def _symbol_match(chunk: IndexedChunk, task_terms: set[str]) -> tuple[float, str]:
     best, name = 0.0, ""
     for symbol in chunk.symbols:
-        parts = set(tokenize(" ".join(split_identifier(symbol.rsplit(".", 1)[-1]))))
+        parts = _symbol_terms(symbol)
         if not parts:
             continue
         share = len(parts & task_terms) / len(parts)
@@ -124,8 +135,7 @@ def rank(index: CodeIndex, task: str, context_type: str | None = None) -> list[H
     base = index.scores(query)
     if not len(base) or float(base.max()) <= 0.0:
         return []
-    type_terms = _unique(tokenize(" ".join(CONTEXT_TYPES.get(context_type or "", ()))))
-    boost = index.scores(type_terms) if type_terms else np.zeros_like(base)
+    boost = index.type_scores(context_type)
     top = float(base.max())
     count = min(_CANDIDATES, int(np.count_nonzero(base)))
     candidates = np.argpartition(-base, count - 1)[:count]
@@ -143,8 +153,7 @@ def rank(index: CodeIndex, task: str, context_type: str | None = None) -> list[H
         if symbol:
             score += _SYMBOL_WEIGHT * share
             reasons.append(f"symbol {symbol}")
-        path_terms = set(tokenize(chunk.label.replace("/", " ")))
-        path_hits = sorted(path_terms & task_terms)
+        path_hits = sorted(_path_terms(chunk.label) & task_terms)
         if path_hits:
             score += _PATH_WEIGHT
             reasons.append("path matches " + ", ".join(path_hits[:3]))

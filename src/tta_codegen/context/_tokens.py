@@ -6,8 +6,10 @@ whole as well, so ``RedisPool`` matches "redis pool" and ``redis_pool`` alike.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+from itertools import chain
 
 __all__ = ["estimate_tokens", "split_identifier", "tokenize"]
 
@@ -99,22 +101,22 @@ def split_identifier(identifier: str) -> list[str]:
     return parts
 
 
+@functools.lru_cache(maxsize=262_144)
+def _word_terms(word: str) -> tuple[str, ...]:
+    """Terms of one identifier (memoized: code repeats its names a lot)."""
+    lower = word.lower()
+    if word.isalpha() and (word.islower() or word[1:].islower()):
+        return (_stem(lower),) if lower not in _STOP and len(lower) > 1 else ()
+    parts = split_identifier(word)
+    terms = [_stem(p) for p in parts if p not in _STOP and len(p) > 1]
+    if len(parts) > 1:
+        terms.append(lower.strip("_"))
+    return tuple(terms)
+
+
 def tokenize(text: str) -> list[str]:
     """Search terms of ``text``: identifier parts plus whole compound names."""
-    out: list[str] = []
-    for word in _WORD.findall(text):
-        lower = word.lower()
-        if word.isalpha() and (word.islower() or word[1:].islower()):
-            if lower not in _STOP and len(lower) > 1:
-                out.append(_stem(lower))
-            continue
-        parts = split_identifier(word)
-        for part in parts:
-            if part not in _STOP and len(part) > 1:
-                out.append(_stem(part))
-        if len(parts) > 1:
-            out.append(lower.strip("_"))
-    return out
+    return list(chain.from_iterable(map(_word_terms, _WORD.findall(text))))
 
 
 def estimate_tokens(text: str) -> int:

@@ -164,25 +164,26 @@ def select(
             continue
         lines = _read_lines(hit.chunk.path, files)
         text = "\n".join(lines[hit.chunk.start_line - 1 : hit.chunk.end_line])
-        terms = sorted(query & set(tokenize(text)))
-        why = f"terms: {', '.join(terms[:6])}; {hit.why}" if terms else hit.why
-        candidate = ContextChunk(
-            path=hit.chunk.label,
-            start_line=hit.chunk.start_line,
-            end_line=hit.chunk.end_line,
-            symbol=hit.chunk.symbol,
-            kind="doc" if hit.chunk.kind == "doc" else "code",
-            score=round(hit.score, 4),
-            why=why,
-            text=text,
-        )
-        cost = chunk_cost(candidate)
+        cost = estimate_tokens(text) + LABEL_TOKENS
         if used + cost > budget_tokens:
             misses += 1
             if misses > _MAX_MISSES:
                 break
             continue
-        chunks.append(candidate)
+        terms = sorted(query & set(tokenize(text)))
+        why = f"terms: {', '.join(terms[:6])}; {hit.why}" if terms else hit.why
+        chunks.append(
+            ContextChunk(
+                path=hit.chunk.label,
+                start_line=hit.chunk.start_line,
+                end_line=hit.chunk.end_line,
+                symbol=hit.chunk.symbol,
+                kind="doc" if hit.chunk.kind == "doc" else "code",
+                score=round(hit.score, 4),
+                why=why,
+                text=text,
+            )
+        )
         used += cost
     return ContextBundle(
         chunks=tuple(chunks),
