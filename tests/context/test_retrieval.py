@@ -163,3 +163,24 @@ def test_rendered_context_labels_each_chunk(repo: Path, tmp_path: Path) -> None:
     assert f"### {code.path}:{code.start_line}-{code.end_line}" in text
     assert "```python\n" in text
     assert render_context(type(bundle)()) == ""
+
+
+def test_several_roots_are_searched_together(repo: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "half_open.py").write_text(
+        "def half_open_trial(breaker):\n"
+        '    """Let one trial request through a half-open circuit breaker."""\n'
+        "    return breaker.allow_request()\n"
+    )
+    bundle = build_context(
+        TASK,
+        [repo, other, repo],
+        budget_tokens=3000,
+        cache_dir=tmp_path / "c",
+        max_file_bytes=MAX_BYTES,
+    )
+    paths = [c.path for c in bundle.chunks]
+    assert "other/half_open.py" in paths
+    assert "repo/orchestration/circuit_breaker.py" in paths
+    assert len(paths) == len(set((c.path, c.start_line) for c in bundle.chunks))

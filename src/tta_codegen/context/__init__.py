@@ -6,8 +6,8 @@ and fills a token budget; ``render_context`` turns the result into prompt text.
 """
 
 from tta_codegen.context._index import CodeIndex, IndexedChunk, IndexStats
-from tta_codegen.context._rank import CONTEXT_TYPES
 from tta_codegen.context._tokens import estimate_tokens, tokenize
+from tta_codegen.context._types import CONTEXT_TYPES
 from tta_codegen.context.build import (
     build_context,
     chunk_cost,

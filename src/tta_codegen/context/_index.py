@@ -7,22 +7,22 @@ and reuses the saved BM25 model when the set of chunked contents is unchanged.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import shutil
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import bm25s
 import numpy as np
 import numpy.typing as npt
 
-from tta_codegen.context._cache import CACHE_VERSION, ChunkRecord, FileRecord, RootCache
+from tta_codegen.context._bm25 import load_or_build
+from tta_codegen.context._cache import ChunkRecord, FileRecord, RootCache
 from tta_codegen.context._chunk import chunk_file
 from tta_codegen.context._files import discover, looks_generated
 from tta_codegen.context._tokens import tokenize
+from tta_codegen.context._types import CONTEXT_TYPES
 
 __all__ = ["CodeIndex", "IndexStats", "IndexedChunk"]
 
@@ -84,6 +84,55 @@ def _chunk_content(
     return records, terms, False
 
 
+@dataclass
+class _RootResult:
+    cache: RootCache
+    order: list[str] = field(default_factory=list)
+    """Content hash of each file, in discovery order."""
+    chunks: list[IndexedChunk] = field(default_factory=list)
+    rechunked: int = 0
+    skipped: int = 0
+
+
+def _index_root(cache: RootCache, root: Path, max_file_bytes: int) -> _RootResult:
+    """Chunks of one root; only files whose content is not cached are chunked."""
+    result = _RootResult(cache)
+    seen: dict[str, FileRecord] = {}
+    new_tokens: dict[str, list[str]] = {}
+    dirty = False
+    for source in discover(root, max_file_bytes):
+        key = str(source.path)
+        rec = cache.files.get(key)
+        if (
+            rec is None
+            or (rec.size, rec.mtime_ns) != (source.size, source.mtime_ns)
+            or rec.digest not in cache.chunks
+        ):
+            try:
+                data = source.path.read_bytes()
+            except OSError:
+                continue
+            rec = FileRecord(source.size, source.mtime_ns, _digest(data))
+            dirty = True
+            if rec.digest not in cache.chunks:
+                records, terms, was_skipped = _chunk_content(source.path, data)
+                cache.chunks[rec.digest] = records
+                new_tokens[rec.digest] = terms
+                result.rechunked += 1
+                result.skipped += was_skipped
+        seen[key] = rec
+        result.order.append(rec.digest)
+        result.chunks.extend(
+            IndexedChunk(source.path, source.label, start, end, symbol, symbols, kind)
+            for start, end, symbol, symbols, kind in cache.chunks[rec.digest]
+        )
+    if dirty or set(seen) != set(cache.files):
+        tokens = {**cache.tokens(), **new_tokens}
+        cache.files = seen
+        cache.save(tokens)
+    return result
+
+
 class CodeIndex:
     """Chunks of every indexed file and a BM25 model over their terms."""
 
@@ -102,57 +151,21 @@ class CodeIndex:
     ) -> CodeIndex:
         """Index ``roots`` (folders or files), reusing ``cache_dir``."""
         started = time.perf_counter()
-        chunks: list[IndexedChunk] = []
-        caches: list[tuple[RootCache, list[str]]] = []
-        files = rechunked = skipped = 0
-        for root in roots:
-            cache = RootCache.for_root(cache_dir, root)
-            seen: dict[str, FileRecord] = {}
-            order: list[str] = []
-            new_tokens: dict[str, list[str]] = {}
-            dirty = False
-            for source in discover(root, max_file_bytes):
-                files += 1
-                key = str(source.path)
-                rec = cache.files.get(key)
-                if (
-                    rec is None
-                    or rec.size != source.size
-                    or rec.mtime_ns != source.mtime_ns
-                    or rec.digest not in cache.chunks
-                ):
-                    try:
-                        data = source.path.read_bytes()
-                    except OSError:
-                        continue
-                    rec = FileRecord(source.size, source.mtime_ns, _digest(data))
-                    dirty = True
-                    if rec.digest not in cache.chunks:
-                        records, terms, was_skipped = _chunk_content(source.path, data)
-                        cache.chunks[rec.digest] = records
-                        new_tokens[rec.digest] = terms
-                        rechunked += 1
-                        skipped += was_skipped
-                seen[key] = rec
-                order.append(rec.digest)
-                for start, end, symbol, symbols, kind in cache.chunks[rec.digest]:
-                    chunks.append(
-                        IndexedChunk(
-                            source.path, source.label, start, end, symbol, symbols, kind
-                        )
-                    )
-            changed = dirty or set(seen) != set(cache.files)
-            if changed:
-                tokens = {**cache.tokens(), **new_tokens}
-                cache.files = seen
-                cache.save(tokens)
-            caches.append((cache, order))
-        model, rebuilt = _load_or_build_model(cache_dir, roots, caches)
+        results = [
+            _index_root(RootCache.for_root(cache_dir, root), root, max_file_bytes)
+            for root in roots
+        ]
+        model, rebuilt = load_or_build(
+            cache_dir, roots, [(r.cache, r.order) for r in results]
+        )
+        chunks = [chunk for r in results for chunk in r.chunks]
+        files = sum(len(r.order) for r in results)
+        rechunked = sum(r.rechunked for r in results)
         stats = IndexStats(
             files=files,
             rechunked=rechunked,
             reused=files - rechunked,
-            skipped=skipped,
+            skipped=sum(r.skipped for r in results),
             chunks=len(chunks),
             bm25_rebuilt=rebuilt,
             seconds=time.perf_counter() - started,
@@ -168,57 +181,8 @@ class CodeIndex:
 
     def type_scores(self, context_type: str | None) -> npt.NDArray[np.float32]:
         """BM25 scores for a context type's boost terms (computed once per type)."""
-        from tta_codegen.context._rank import CONTEXT_TYPES
-
         key = context_type or ""
         if key not in self._type_scores:
             terms = dict.fromkeys(tokenize(" ".join(CONTEXT_TYPES.get(key, ()))))
             self._type_scores[key] = self.scores(list(terms))
         return self._type_scores[key]
-
-
-def _load_or_build_model(
-    cache_dir: Path, roots: Sequence[Path], caches: list[tuple[RootCache, list[str]]]
-) -> tuple[bm25s.BM25 | None, bool]:
-    corpus_key = hashlib.sha1(usedforsecurity=False)
-    corpus_key.update(f"v{CACHE_VERSION}".encode())
-    for _, order in caches:
-        corpus_key.update(" ".join(order).encode())
-        corpus_key.update(b"|")
-    digest = corpus_key.hexdigest()
-    roots_key = hashlib.sha1(
-        "\n".join(str(r) for r in roots).encode(), usedforsecurity=False
-    ).hexdigest()[:20]
-    folder = cache_dir / "bm25" / roots_key
-    marker = folder / "corpus.json"
-    try:
-        if json.loads(marker.read_text()).get("digest") == digest:
-            return bm25s.BM25.load(str(folder)), False
-    except (OSError, ValueError, KeyError):
-        pass
-    corpus: list[list[str]] = []
-    for cache, order in caches:
-        tokens = cache.tokens()
-        for content in order:
-            terms = tokens.get(content)
-            expected = len(cache.chunks[content])
-            if terms is None or len(terms) != expected:
-                _log.warning(
-                    "index cache in %s is inconsistent; it will be rebuilt",
-                    cache.folder,
-                )
-                (cache.folder / "files.json").unlink(missing_ok=True)
-                terms = [""] * expected
-            corpus.extend(t.split() for t in terms)
-    if not any(corpus):
-        return None, True
-    model = bm25s.BM25()
-    model.index(corpus, show_progress=False)
-    try:
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True, exist_ok=True)
-        model.save(str(folder))
-        marker.write_text(json.dumps({"digest": digest}))
-    except OSError as exc:
-        _log.warning("could not save the BM25 index in %s: %s", folder, exc)
-    return model, True

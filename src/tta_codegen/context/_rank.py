@@ -10,78 +10,10 @@ import numpy as np
 
 from tta_codegen.context._index import CodeIndex, IndexedChunk
 from tta_codegen.context._tokens import split_identifier, tokenize
+from tta_codegen.context._types import CONTEXT_TYPES
 
 __all__ = ["CONTEXT_TYPES", "Hit", "rank"]
 
-CONTEXT_TYPES: dict[str, list[str]] = {
-    "agent_orchestration": [
-        "agent",
-        "orchestrator",
-        "orchestration",
-        "workflow",
-        "coordinator",
-        "coordination",
-        "message",
-        "queue",
-        "circuit",
-        "breaker",
-        "retry",
-        "backoff",
-        "dispatch",
-        "handoff",
-        "task",
-        "worker",
-        "event",
-    ],
-    "data_layer": [
-        "redis",
-        "neo4j",
-        "database",
-        "pool",
-        "connection",
-        "transaction",
-        "cache",
-        "invalidation",
-        "query",
-        "repository",
-        "session",
-        "cypher",
-        "commit",
-        "rollback",
-        "graph",
-        "store",
-    ],
-    "api": [
-        "fastapi",
-        "router",
-        "endpoint",
-        "request",
-        "response",
-        "middleware",
-        "auth",
-        "token",
-        "http",
-        "status",
-        "route",
-        "schema",
-        "dependency",
-        "exception",
-        "handler",
-    ],
-    "testing": [
-        "test",
-        "pytest",
-        "fixture",
-        "mock",
-        "assert",
-        "conftest",
-        "monkeypatch",
-        "parametrize",
-        "fake",
-        "stub",
-    ],
-}
-"""Boost terms per context type (the seed's four categories)."""
 
 _CANDIDATES = 150
 _TYPE_WEIGHT = 0.3
