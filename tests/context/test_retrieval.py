@@ -183,4 +183,4 @@ def test_several_roots_are_searched_together(repo: Path, tmp_path: Path) -> None
     paths = [c.path for c in bundle.chunks]
     assert "other/half_open.py" in paths
     assert "repo/orchestration/circuit_breaker.py" in paths
-    assert len(paths) == len(set((c.path, c.start_line) for c in bundle.chunks))
+    assert len(paths) == len({(c.path, c.start_line) for c in bundle.chunks})
