@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 
 from tta_codegen.errors import TemplateError
+from tta_codegen.gates.findings import Finding
 from tta_codegen.prompts import PromptLibrary, PromptTemplate
 
 pytestmark = pytest.mark.unit
@@ -24,7 +25,7 @@ FINDING = {
     "path": "breaker.py",
     "line": 12,
     "message": "undefined name 'clock'",
-    "target": "CircuitBreaker.call",
+    "target": "code",
 }
 GRAPH_VARIABLES = {
     "graph/generate": {"task", "module_name", "context", "requirements"},
@@ -124,23 +125,38 @@ def test_generate_prompt_asks_for_one_python_block_of_the_module(
 
 
 def test_refine_prompts_list_every_finding(library: PromptLibrary) -> None:
+    as_model = Finding(
+        gate="tests", severity="error", message="test_open failed", target="tests"
+    )
     for name in ("graph/refine", "graph/refine_tests"):
         values = {
             "task": "t",
             "module_name": "breaker",
             "code": "x = clock()",
             "tests": "def test_x(): pass",
-            "findings": [FINDING, {**FINDING, "line": 30, "target": ""}],
+            "findings": [FINDING, {**FINDING, "line": None}, as_model],
         }
         template = library.get(name)
         rendered = library.render(
             name, {k: v for k, v in values.items() if k in template.variables}
         )
         assert (
-            "[ruff/error] F821 at breaker.py:12 (CircuitBreaker.call)" in rendered.user
+            "[ruff/error] F821 at breaker.py:12 (in the code): undefined"
+            in rendered.user
         )
-        assert "breaker.py:30: undefined name" in rendered.user
+        assert "F821 at breaker.py (in the code)" in rendered.user
+        assert "[tests/error] (in the tests): test_open failed" in rendered.user
+        assert "FIX (3)" in rendered.user
         assert "```python block" in rendered.user
+
+
+def test_code_holding_backticks_gets_a_longer_fence(library: PromptLibrary) -> None:
+    code = 'DOC = """\n```python\nx = 1\n```\n"""'
+    rendered = library.render(
+        "graph/refine",
+        {"task": "t", "module_name": "m", "code": code, "findings": []},
+    )
+    assert "````python\n" + code + "\n````" in rendered.user
 
 
 def test_generate_tests_prompt_imports_the_module(library: PromptLibrary) -> None:

@@ -34,25 +34,35 @@ from pydantic import ValidationError
 from tta_codegen.errors import TemplateError
 from tta_codegen.prompts._model import PromptTemplate, RenderedPrompt, type_ok
 
-__all__ = ["BUILTIN_DIR", "PromptLibrary"]
+__all__ = ["BUILTIN_DIR", "PromptLibrary", "fenced"]
 
 BUILTIN_DIR = Path(__file__).parent / "builtin"
 _VERSION_DIR = re.compile(r"^v(\d+)$")
 _BLANKS = re.compile(r"\n{3,}")
+_BACKTICKS = re.compile(r"`{3,}")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
 
 
+def fenced(text: str, language: str = "") -> str:
+    """``text`` in a Markdown code fence longer than any backtick run inside it."""
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{text.rstrip()}\n{fence}"
+
+
 def _environment() -> SandboxedEnvironment:
     # Prompts are plain text, not HTML: escaping would corrupt code.
-    return SandboxedEnvironment(  # nosec B701
+    env = SandboxedEnvironment(  # nosec B701
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    env.filters["fenced"] = fenced
+    return env
 
 
 def _load_file(path: Path, env: SandboxedEnvironment) -> PromptTemplate:
