@@ -8,7 +8,7 @@ import pytest
 
 from tta_codegen.errors import TemplateError
 from tta_codegen.gates.findings import Finding
-from tta_codegen.prompts import PromptLibrary, PromptTemplate
+from tta_codegen.prompts import PromptLibrary, PromptTemplate, parse_var_assignments
 
 pytestmark = pytest.mark.unit
 
@@ -218,3 +218,12 @@ def test_render_task_converts_cli_strings_to_declared_types(
         library.render_task("retry_backoff", {"max_attempts": "many"})
     with pytest.raises(TemplateError, match="true or false"):
         library.render_task("retry_backoff", {"honour_retry_after": "maybe"})
+
+
+def test_var_options_are_parsed_into_a_mapping(library: PromptLibrary) -> None:
+    raw = parse_var_assignments(["service_name=neo4j", "reference_code=a=b", "x= "])
+    assert raw == {"service_name": "neo4j", "reference_code": "a=b", "x": " "}
+    with pytest.raises(TemplateError, match="KEY=VALUE"):
+        parse_var_assignments(["no-equals-sign"])
+    with pytest.raises(TemplateError, match="unknown variable"):
+        library.render_task("circuit_breaker", raw)

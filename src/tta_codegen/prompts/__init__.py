@@ -11,7 +11,12 @@ from tta_codegen.prompts._model import (
     RenderedPrompt,
     VariableSpec,
 )
-from tta_codegen.prompts.library import BUILTIN_DIR, PromptLibrary
+from tta_codegen.prompts.library import (
+    BUILTIN_DIR,
+    PromptLibrary,
+    fenced,
+    parse_var_assignments,
+)
 
 __all__ = [
     "BUILTIN_DIR",
@@ -20,4 +25,6 @@ __all__ = [
     "PromptTemplate",
     "RenderedPrompt",
     "VariableSpec",
+    "fenced",
+    "parse_var_assignments",
 ]

@@ -34,7 +34,7 @@ from pydantic import ValidationError
 from tta_codegen.errors import TemplateError
 from tta_codegen.prompts._model import PromptTemplate, RenderedPrompt, type_ok
 
-__all__ = ["BUILTIN_DIR", "PromptLibrary", "fenced"]
+__all__ = ["BUILTIN_DIR", "PromptLibrary", "fenced", "parse_var_assignments"]
 
 BUILTIN_DIR = Path(__file__).parent / "builtin"
 _VERSION_DIR = re.compile(r"^v(\d+)$")
@@ -106,6 +106,17 @@ def _load_file(path: Path, env: SandboxedEnvironment) -> PromptTemplate:
     if unused := ", ".join(sorted(declared - used)):
         raise TemplateError(f"template {path} declares unused variables: {unused}")
     return template
+
+
+def parse_var_assignments(pairs: Sequence[str]) -> dict[str, str]:
+    """``["KEY=VALUE", ...]`` from ``--var`` options as a dict (later wins)."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise TemplateError(f"--var expects KEY=VALUE, got {pair!r}")
+        out[key.strip()] = value
+    return out
 
 
 def _registry_pins(folder: Path) -> dict[str, int]:
