@@ -1,1 +1,35 @@
-"""context"""
+"""Codebase indexing and retrieval for context injection.
+
+``build_context`` indexes the context roots (AST-aware chunks, cached on disk by
+content hash), ranks chunks for the task (BM25 + symbol names + context type)
+and fills a token budget; ``render_context`` turns the result into prompt text.
+"""
+
+from tta_codegen.context._index import CodeIndex, IndexedChunk, IndexStats
+from tta_codegen.context._tokens import estimate_tokens, tokenize
+from tta_codegen.context._types import CONTEXT_TYPES
+from tta_codegen.context.build import (
+    build_context,
+    chunk_cost,
+    default_cache_dir,
+    open_index,
+    resolve_roots,
+    select,
+)
+from tta_codegen.context.render import render_context
+
+__all__ = [
+    "CONTEXT_TYPES",
+    "CodeIndex",
+    "IndexStats",
+    "IndexedChunk",
+    "build_context",
+    "chunk_cost",
+    "default_cache_dir",
+    "estimate_tokens",
+    "open_index",
+    "render_context",
+    "resolve_roots",
+    "select",
+    "tokenize",
+]

@@ -1,0 +1,112 @@
+"""``tta-codegen templates``: list and show prompt-library templates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from tta_codegen.prompts import PromptLibrary, PromptTemplate
+
+app = typer.Typer(help="Prompt templates: list them, show one.", no_args_is_help=True)
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="Config file (tta-codegen.toml).")
+]
+
+
+def _fail(exc: Exception, exit_code: int = 2) -> typer.Exit:
+    typer.echo(f"error: {exc}", err=True)
+    return typer.Exit(exit_code)
+
+
+def _library(config: Path | None) -> PromptLibrary:
+    from tta_codegen.errors import CodegenError
+    from tta_codegen.prompts import PromptLibrary
+    from tta_codegen.settings import Settings
+
+    try:
+        settings = Settings.load(config)
+        return PromptLibrary.load(settings.templates.dirs)
+    except CodegenError as exc:
+        raise _fail(exc, exc.exit_code) from None
+
+
+def _summary(template: PromptTemplate, versions: list[int]) -> dict[str, object]:
+    return {
+        "name": template.name,
+        "category": template.category,
+        "version": template.version,
+        "versions": versions,
+        "description": template.description,
+        "task_type": template.task_type,
+        "context_types": list(template.context_types),
+        "variables": {
+            name: {
+                "type": spec.type,
+                "required": spec.required,
+                "default": None if spec.required else spec.effective_default(),
+                "description": spec.description,
+            }
+            for name, spec in template.variables.items()
+        },
+    }
+
+
+@app.command("list")
+def list_templates(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """List every template (latest versions): name, category, version, variables."""
+    library = _library(config)
+    rows = [_summary(t, library.versions(t.name)) for t in library.list()]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} templates")
+    for column in ("name", "category", "version", "description", "variables"):
+        table.add_column(column, overflow="fold")
+    for template in library.list():
+        table.add_row(
+            template.name,
+            template.category,
+            str(template.version),
+            template.description,
+            template.needs(),
+        )
+    Console().print(table)
+
+
+@app.command("show")
+def show_template(
+    name: Annotated[str, typer.Argument(help="Template name or name@version.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Show a template's front matter, system prompt and body."""
+    import yaml
+
+    from tta_codegen.errors import CodegenError
+
+    library = _library(config)
+    try:
+        template = library.get(name)
+    except CodegenError as exc:
+        raise _fail(exc, exc.exit_code) from None
+    summary = _summary(template, library.versions(template.name))
+    if as_json:
+        full = {**summary, "system": template.system, "body": template.body}
+        typer.echo(json.dumps({**full, "source": template.source}, indent=2))
+        return
+    front = yaml.safe_dump(summary, sort_keys=False, allow_unicode=True).rstrip()
+    typer.echo(f"---\n{front}\nsource: {template.source}\n---")
+    typer.echo(
+        f"# system\n{template.system.rstrip()}\n\n# body\n{template.body.rstrip()}"
+    )

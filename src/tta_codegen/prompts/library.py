@@ -1,0 +1,282 @@
+"""Load, validate, resolve and render prompt templates.
+
+Layout of a template folder (the built-ins and any user folder)::
+
+    registry.yaml                # optional: {latest: {name: version}} pins
+    versions/v1/<name>.yaml      # one file per template version
+    versions/v2/<name>.yaml
+    <anything>.yaml              # flat files are accepted too (version inside)
+
+Later folders override earlier ones for the same ``name@version``; the latest
+version of a name is its registry pin, else the highest version.
+"""
+
+from __future__ import annotations
+
+import builtins
+import difflib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import yaml
+from jinja2 import (
+    StrictUndefined,
+    Template,
+    TemplateSyntaxError,
+    UndefinedError,
+    meta,
+)
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import ValidationError
+
+from tta_codegen.errors import TemplateError
+from tta_codegen.prompts._model import PromptTemplate, RenderedPrompt, type_ok
+
+__all__ = ["BUILTIN_DIR", "PromptLibrary", "fenced", "parse_var_assignments"]
+
+BUILTIN_DIR = Path(__file__).parent / "builtin"
+_VERSION_DIR = re.compile(r"^v(\d+)$")
+_BLANKS = re.compile(r"\n{3,}")
+_BACKTICKS = re.compile(r"`{3,}")
+_TRUE = {"true", "yes", "1", "on"}
+_FALSE = {"false", "no", "0", "off"}
+
+
+def fenced(text: str, language: str = "") -> str:
+    """``text`` in a Markdown code fence longer than any backtick run inside it."""
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{text.rstrip()}\n{fence}"
+
+
+def _environment() -> SandboxedEnvironment:
+    # Prompts are plain text, not HTML: escaping would corrupt code.
+    env = SandboxedEnvironment(
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["fenced"] = fenced
+    return env
+
+
+def _load_file(path: Path, env: SandboxedEnvironment) -> PromptTemplate:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise TemplateError(f"cannot read template {path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise TemplateError(f"template {path} is not a mapping")
+    try:
+        template = PromptTemplate.model_validate({**data, "source": str(path)})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise TemplateError(f"invalid template {path}: {loc}: {first['msg']}") from None
+    folder = path.parent
+    while folder.name and not _VERSION_DIR.match(folder.name):
+        folder = folder.parent
+    match = _VERSION_DIR.match(folder.name)
+    if match and folder.parent.name == "versions" and int(match[1]) != template.version:
+        raise TemplateError(
+            f"template {path} says version {template.version} "
+            f"but sits in {folder.name}/"
+        )
+    used: set[str] = set()
+    for part, text in (("system", template.system), ("body", template.body)):
+        try:
+            used |= meta.find_undeclared_variables(env.parse(text))
+        except TemplateSyntaxError as exc:
+            raise TemplateError(
+                f"template {path} {part} line {exc.lineno}: {exc.message}"
+            ) from None
+    declared = set(template.variables)
+    shadowed = declared & set(env.globals)
+    if shadowed:
+        raise TemplateError(
+            f"template {path}: variable names clash with Jinja2 globals: "
+            f"{', '.join(sorted(shadowed))}"
+        )
+    if undeclared := ", ".join(sorted(used - declared)):
+        raise TemplateError(f"template {path} uses undeclared variables: {undeclared}")
+    if unused := ", ".join(sorted(declared - used)):
+        raise TemplateError(f"template {path} declares unused variables: {unused}")
+    return template
+
+
+def parse_var_assignments(pairs: Sequence[str]) -> dict[str, str]:
+    """``["KEY=VALUE", ...]`` from ``--var`` options as a dict (later wins)."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise TemplateError(f"--var expects KEY=VALUE, got {pair!r}")
+        out[key.strip()] = value
+    return out
+
+
+def _registry_pins(folder: Path) -> dict[str, int]:
+    path = folder / "registry.yaml"
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise TemplateError(f"cannot read {path}: {exc}") from None
+    latest = data.get("latest", {}) if isinstance(data, dict) else None
+    if not isinstance(latest, dict) or not all(
+        isinstance(k, str) and isinstance(v, int) for k, v in latest.items()
+    ):
+        raise TemplateError(f"{path}: 'latest' must map template names to versions")
+    return dict(latest)
+
+
+def _convert(name: str, kind: str, raw: str) -> object:
+    text = raw.strip()
+    if kind == "str":
+        return raw
+    if kind == "int":
+        try:
+            return int(text)
+        except ValueError:
+            raise TemplateError(
+                f"variable {name} must be an integer, got {raw!r}"
+            ) from None
+    if kind == "bool":
+        if text.lower() in _TRUE | _FALSE:
+            return text.lower() in _TRUE
+        raise TemplateError(f"variable {name} must be true or false, got {raw!r}")
+    if text.startswith("["):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            raise TemplateError(f"variable {name}: invalid JSON list {raw!r}") from None
+        if isinstance(value, list):
+            return value
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+class PromptLibrary:
+    """Every template found in the built-in folder and the user's folders."""
+
+    def __init__(
+        self,
+        templates: Mapping[tuple[str, int], PromptTemplate],
+        pins: Mapping[str, int],
+    ) -> None:
+        self._templates = dict(templates)
+        self._pins = dict(pins)
+        self._env = _environment()
+        self._compiled: dict[tuple[str, str], tuple[Template, Template]] = {}
+
+    @classmethod
+    def load(cls, extra_dirs: Sequence[Path] = ()) -> PromptLibrary:
+        """Built-ins, then each of ``extra_dirs`` (later ones win)."""
+        env = _environment()
+        templates: dict[tuple[str, int], PromptTemplate] = {}
+        pins: dict[str, int] = {}
+        for folder in (BUILTIN_DIR, *extra_dirs):
+            folder = Path(folder).expanduser()
+            if not folder.is_dir():
+                raise TemplateError(f"template folder not found: {folder}")
+            for path in sorted(folder.rglob("*.yaml")):
+                if path.name == "registry.yaml" and path.parent == folder:
+                    continue
+                template = _load_file(path, env)
+                templates[(template.name, template.version)] = template
+            pins.update(_registry_pins(folder))
+        for name, version in pins.items():
+            if (name, version) not in templates:
+                raise TemplateError(
+                    f"registry pins {name}@{version}, which does not exist"
+                )
+        return cls(templates, pins)
+
+    def names(self) -> builtins.list[str]:
+        """Every template name, sorted."""
+        return sorted({name for name, _ in self._templates})
+
+    def list(self) -> list[PromptTemplate]:
+        """The latest version of every template, sorted by category and name."""
+        latest = [self.get(name) for name in self.names()]
+        return sorted(latest, key=lambda t: (t.category, t.name))
+
+    def versions(self, name: str) -> builtins.list[int]:
+        """Versions available for ``name``, ascending."""
+        return sorted(v for n, v in self._templates if n == name)
+
+    def get(self, name: str) -> PromptTemplate:
+        """``name`` (latest) or ``name@version``; TemplateError if unknown."""
+        base, _, version_text = name.partition("@")
+        versions = self.versions(base)
+        if not versions:
+            close = difflib.get_close_matches(base, self.names(), n=3, cutoff=0.5)
+            hint = (
+                f"did you mean {', '.join(close)}?" if close else "see `templates list`"
+            )
+            raise TemplateError(f"unknown template {base!r}", hint=hint)
+        if not version_text:
+            return self._templates[(base, self._pins.get(base, versions[-1]))]
+        if not version_text.isdigit() or int(version_text) not in versions:
+            available = ", ".join(f"{base}@{v}" for v in versions)
+            raise TemplateError(
+                f"unknown version {name!r}", hint=f"available: {available}"
+            )
+        return self._templates[(base, int(version_text))]
+
+    def render(self, name: str, variables: Mapping[str, object]) -> RenderedPrompt:
+        """Render ``name`` with ``variables`` (defaults fill the rest)."""
+        template = self.get(name)
+        unknown = sorted(set(variables) - set(template.variables))
+        if unknown:
+            raise TemplateError(
+                f"unknown variable(s) {', '.join(unknown)} for template {template.id}",
+                hint=f"it takes: {template.needs()}",
+            )
+        values: dict[str, object] = {}
+        for var, spec in template.variables.items():
+            if var not in variables:
+                if spec.required:
+                    raise TemplateError(
+                        f"missing variable {var} for template {template.id}",
+                        hint=f"it takes: {template.needs()}",
+                    )
+                values[var] = spec.effective_default()
+                continue
+            value = variables[var]
+            if not type_ok(spec.type, value):
+                raise TemplateError(
+                    f"variable {var} of template {template.id} must be {spec.type}, "
+                    f"got {type(value).__name__}"
+                )
+            values[var] = value
+        compiled = self._compiled.get((template.id, template.source))
+        if compiled is None:
+            compiled = (
+                self._env.from_string(template.system),
+                self._env.from_string(template.body),
+            )
+            self._compiled[(template.id, template.source)] = compiled
+        try:
+            system = compiled[0].render(values)
+            user = compiled[1].render(values)
+        except UndefinedError as exc:
+            raise TemplateError(f"template {template.id}: {exc.message}") from None
+        return RenderedPrompt(
+            system=_BLANKS.sub("\n\n", system).strip(),
+            user=_BLANKS.sub("\n\n", user).strip(),
+            template_id=template.id,
+        )
+
+    def render_task(self, name: str, raw_vars: Mapping[str, str]) -> RenderedPrompt:
+        """Render from ``--var KEY=VALUE`` strings, converted to declared types."""
+        template = self.get(name)
+        converted: dict[str, object] = {}
+        for var, raw in raw_vars.items():
+            spec = template.variables.get(var)
+            converted[var] = raw if spec is None else _convert(var, spec.type, raw)
+        return self.render(name, converted)
