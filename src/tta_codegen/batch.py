@@ -67,7 +67,12 @@ class PlannedTask:
 
 
 BatchStatus = Literal[
-    "succeeded", "failed", "interrupted", "awaiting_review", "skipped", "running",
+    "succeeded",
+    "failed",
+    "interrupted",
+    "awaiting_review",
+    "skipped",
+    "running",
     "queued",
 ]
 
@@ -96,8 +101,12 @@ def load_batch(path: Path, settings: Settings) -> tuple[str, list[PlannedTask]]:
         raw = {"tasks": raw}
     try:
         batch = BatchFile.model_validate(raw)
-        tasks = [BatchTask.model_validate({**batch.defaults, **t.model_dump(
-            exclude_unset=True)}) for t in batch.tasks]
+        tasks = [
+            BatchTask.model_validate(
+                {**batch.defaults, **t.model_dump(exclude_unset=True)}
+            )
+            for t in batch.tasks
+        ]
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
@@ -110,16 +119,23 @@ def load_batch(path: Path, settings: Settings) -> tuple[str, list[PlannedTask]]:
     for task in tasks:
         try:
             request = build_request(
-                settings, task=task.task, template=task.template,
-                raw_vars=[f"{k}={v}" for k, v in task.vars.items()], out=task.out,
-                tests_out=task.tests_out, model=task.model,
-                max_iterations=task.max_iterations, review=False,
-                context=task.context, context_type=task.context_type,
+                settings,
+                task=task.task,
+                template=task.template,
+                raw_vars=[f"{k}={v}" for k, v in task.vars.items()],
+                out=task.out,
+                tests_out=task.tests_out,
+                model=task.model,
+                max_iterations=task.max_iterations,
+                review=False,
+                context=task.context,
+                context_type=task.context_type,
                 existing_tests=None,
             )
         except InputError as exc:
-            raise InputError(f"batch task {task.id!r}: {exc.message}",
-                             hint=exc.hint) from None
+            raise InputError(
+                f"batch task {task.id!r}: {exc.message}", hint=exc.hint
+            ) from None
         planned.append(PlannedTask(task.id, f"{name}-{task.id}", request))
     return name, planned
 
@@ -146,24 +162,34 @@ async def run_batch(
         nonlocal spent
         async with gate:
             if max_cost_usd is not None and spent >= max_cost_usd:
-                outcome = BatchOutcome(item.task_id, item.thread_id, "skipped",
-                                       note=f"batch budget ${max_cost_usd} spent")
+                outcome = BatchOutcome(
+                    item.task_id,
+                    item.thread_id,
+                    "skipped",
+                    note=f"batch budget ${max_cost_usd} spent",
+                )
                 on_update(outcome)
                 return outcome
             on_update(BatchOutcome(item.task_id, item.thread_id, "running"))
             started = time.monotonic()
             result = await _run_or_resume(session, item, resume=resume)
             spent += Decimal(str(result.usage.cost_usd))
-            outcome = BatchOutcome(item.task_id, item.thread_id, result.status,
-                                   result, time.monotonic() - started)
+            outcome = BatchOutcome(
+                item.task_id,
+                item.thread_id,
+                result.status,
+                result,
+                time.monotonic() - started,
+            )
             on_update(outcome)
             return outcome
 
     return list(await asyncio.gather(*(one(item) for item in planned)))
 
 
-async def _run_or_resume(session: Codegen, item: PlannedTask, *,
-                         resume: bool) -> RunResult:
+async def _run_or_resume(
+    session: Codegen, item: PlannedTask, *, resume: bool
+) -> RunResult:
     existing = await session.graph.aget_state(session.config(item.thread_id))
     if not existing.values:
         return await session.run(item.request, thread_id=item.thread_id)

@@ -6,21 +6,11 @@ import os
 from pathlib import Path
 
 from tta_codegen.errors import InputError
+from tta_codegen.prompts import PromptLibrary, parse_var_assignments
 from tta_codegen.settings import Settings
 from tta_codegen.state import CodegenRequest, ReviewDecision
 
-__all__ = ["build_request", "parse_vars", "review_decision"]
-
-
-def parse_vars(raw: list[str]) -> dict[str, str]:
-    """``KEY=VALUE`` pairs from repeated ``--var`` options."""
-    parsed: dict[str, str] = {}
-    for item in raw:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise InputError(f"--var {item!r} is not KEY=VALUE")
-        parsed[key.strip()] = value
-    return parsed
+__all__ = ["build_request", "review_decision"]
 
 
 def _writable_target(path: Path, option: str) -> Path:
@@ -71,17 +61,18 @@ def build_request(
     existing_tests: Path | None,
 ) -> CodegenRequest:
     """Validate everything a user typed before any run starts."""
-    variables = parse_vars(raw_vars)
+    variables = parse_var_assignments(raw_vars)
     task = task.strip()
     template_id: str | None = None
+    task_type = settings.generation.task_type
     if template is not None:
-        from tta_codegen.prompts import PromptLibrary  # noqa: PLC0415
-
-        rendered = PromptLibrary.load(settings.templates.dirs).render_task(
-            template, variables
-        )
+        library = PromptLibrary.load(settings.templates.dirs)
+        chosen = library.get(template)
+        rendered = library.render_task(template, variables)
         template_id = rendered.template_id
         task = rendered.user + (f"\n\nAdditional notes:\n{task}" if task else "")
+        context_type = context_type or next(iter(chosen.context_types), None)
+        task_type = chosen.task_type
     elif variables:
         raise InputError("--var is only meaningful with --template")
     if not task:
@@ -112,7 +103,7 @@ def build_request(
         review=review,
         context_paths=tuple(str(p) for p in context),
         context_type=context_type,
-        task_type=settings.generation.task_type,
+        task_type=task_type,
         existing_tests=_read(existing_tests, "--existing-tests")
         if existing_tests
         else None,

@@ -10,9 +10,9 @@ import pytest
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
 from tests.cli_runner import run_cli
 from tests.samples import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced
+
 from tta_codegen import Codegen, CodegenRequest, Settings
 from tta_codegen.api import generate, resume
 from tta_codegen.testing import FakeOpenAIServer, Reply
@@ -31,14 +31,17 @@ def spans() -> tuple[TracerProvider, InMemorySpanExporter]:
 
 
 async def test_one_trace_per_run_with_a_span_per_node(
-    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path,
+    fake_llm: FakeOpenAIServer,
+    config_file: Path,
+    tmp_path: Path,
     spans: tuple[TracerProvider, InMemorySpanExporter],
 ) -> None:
     provider, exporter = spans
     fake_llm.script(fenced(BUGGY_CODE), fenced(GOOD_CODE), fenced(GOOD_TESTS))
     result = await generate(
         CodegenRequest(task="Add two integers.", module_name="calc"),
-        settings=Settings.load(config_file), tracer=provider.get_tracer("t"),
+        settings=Settings.load(config_file),
+        tracer=provider.get_tracer("t"),
     )
     finished = exporter.get_finished_spans()
     roots = [s for s in finished if s.name == "codegen.run"]
@@ -48,34 +51,52 @@ async def test_one_trace_per_run_with_a_span_per_node(
     assert {s.context.trace_id for s in finished} == {root.context.trace_id}
     nodes = [s for s in finished if s.name.startswith("node ")]
     assert [s.name for s in sorted(nodes, key=lambda s: s.start_time or 0)] == [
-        "node select_model", "node build_context", "node route", "node generate",
-        "node validate", "node refine", "node validate", "node generate_tests",
-        "node validate", "node write_output"]
-    assert all(s.parent is not None and s.parent.span_id == root.context.span_id
-               for s in nodes)
+        "node select_model",
+        "node build_context",
+        "node route",
+        "node generate",
+        "node validate",
+        "node refine",
+        "node validate",
+        "node generate_tests",
+        "node validate",
+        "node write_output",
+    ]
+    assert all(
+        s.parent is not None and s.parent.span_id == root.context.span_id for s in nodes
+    )
     validates = [s for s in nodes if s.name == "node validate"]
     assert [s.attributes["tta.iteration"] for s in validates] == [0, 1, 1]
     for span in finished:
-        text = json.dumps({**dict(span.attributes or {}),
-                           "events": [dict(e.attributes or {}) for e in span.events]},
-                          default=str)
+        text = json.dumps(
+            {
+                **dict(span.attributes or {}),
+                "events": [dict(e.attributes or {}) for e in span.events],
+            },
+            default=str,
+        )
         assert SECRET not in text
 
 
 async def test_a_resumed_run_continues_the_same_trace(
-    fake_llm: FakeOpenAIServer, config_file: Path,
+    fake_llm: FakeOpenAIServer,
+    config_file: Path,
     spans: tuple[TracerProvider, InMemorySpanExporter],
 ) -> None:
     provider, exporter = spans
     tracer = provider.get_tracer("t")
     settings = Settings.load(config_file)
-    fake_llm.script(fenced(GOOD_CODE), Reply(content=fenced(GOOD_TESTS), delay_s=30),
-                    fenced(GOOD_TESTS))
+    fake_llm.script(
+        fenced(GOOD_CODE),
+        Reply(content=fenced(GOOD_TESTS), delay_s=30),
+        fenced(GOOD_TESTS),
+    )
 
     async def first() -> None:
         async with Codegen.open(settings, tracer=tracer) as session:
-            await session.run(CodegenRequest(task="Add.", module_name="calc"),
-                              thread_id="traced")
+            await session.run(
+                CodegenRequest(task="Add.", module_name="calc"), thread_id="traced"
+            )
 
     task = asyncio.create_task(first())
     while len(fake_llm.calls()) < 2:
@@ -93,7 +114,8 @@ async def test_a_resumed_run_continues_the_same_trace(
     assert resumed_root.parent is not None
     assert resumed_root.parent.span_id == first_root.context.span_id
     assert [link.context.span_id for link in resumed_root.links] == [
-        first_root.context.span_id]
+        first_root.context.span_id
+    ]
     assert result.trace_id == format(first_root.context.trace_id, "032x")
 
 
@@ -101,11 +123,24 @@ def test_trace_show_prints_the_span_tree_of_a_cli_run(
     fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
 ) -> None:
     fake_llm.script(fenced(GOOD_CODE), fenced(GOOD_TESTS))
-    proc = run_cli("generate", "Add two integers.", "--out", tmp_path / "calc.py",
-                   "--thread-id", "shown", "--quiet", config=config_file)
+    proc = run_cli(
+        "generate",
+        "Add two integers.",
+        "--out",
+        tmp_path / "calc.py",
+        "--thread-id",
+        "shown",
+        "--quiet",
+        config=config_file,
+    )
     assert proc.returncode == 0, proc.stderr
     shown = run_cli("trace", "show", "shown", config=config_file)
     assert shown.returncode == 0, shown.stderr
-    for name in ("codegen.run", "node generate", "node validate",
-                 "node generate_tests", "node write_output"):
+    for name in (
+        "codegen.run",
+        "node generate",
+        "node validate",
+        "node generate_tests",
+        "node write_output",
+    ):
         assert name in shown.stdout

@@ -20,7 +20,17 @@ def test_committed_diagram_matches_the_graph() -> None:
 
 def test_diagram_shows_every_node_and_the_refine_loop() -> None:
     text = diagram_markdown()
-    for node in ("select_model", "build_context", "route", "generate", "openhands",
-                 "validate", "refine", "generate_tests", "review", "write_output"):
+    for node in (
+        "select_model",
+        "build_context",
+        "route",
+        "generate",
+        "openhands",
+        "validate",
+        "refine",
+        "generate_tests",
+        "review",
+        "write_output",
+    ):
         assert node in text
     assert "refine --> validate" in text

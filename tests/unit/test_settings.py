@@ -51,8 +51,9 @@ def test_file_sections_are_read_and_builtins_kept(tmp_path: Path) -> None:
     assert settings.generation.max_iterations == 4
 
 
-def test_environment_overrides_the_file(tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_overrides_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "conf.toml"
     path.write_text(CONFIG)
     monkeypatch.setenv("TTA_CODEGEN_CONFIG", str(path))
@@ -64,8 +65,9 @@ def test_environment_overrides_the_file(tmp_path: Path,
     assert settings.budget.max_cost_per_run_usd == Decimal("0.25")
 
 
-def test_working_directory_file_is_found(tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_working_directory_file_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "tta-codegen.toml").write_text("[generation]\nmax_iterations = 1\n")
     monkeypatch.chdir(tmp_path)
     assert Settings.load().generation.max_iterations == 1
@@ -81,8 +83,9 @@ def test_working_directory_file_is_found(tmp_path: Path,
         ("[providers.x]\napi_key_env = 'X'\n", "providers.x.base_url"),
     ],
 )
-def test_bad_config_is_one_clear_config_error(tmp_path: Path, text: str,
-                                              message: str) -> None:
+def test_bad_config_is_one_clear_config_error(
+    tmp_path: Path, text: str, message: str
+) -> None:
     path = tmp_path / "tta-codegen.toml"
     path.write_text(text)
     with pytest.raises(ConfigError) as caught:
@@ -91,8 +94,9 @@ def test_bad_config_is_one_clear_config_error(tmp_path: Path, text: str,
     assert str(path) in str(caught.value)
 
 
-def test_missing_config_files_are_errors(tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_config_files_are_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with pytest.raises(ConfigError, match="not found"):
         Settings.load(tmp_path / "nope.toml")
     monkeypatch.setenv("TTA_CODEGEN_CONFIG", str(tmp_path / "gone.toml"))

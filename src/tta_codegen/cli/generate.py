@@ -74,9 +74,9 @@ def generate(
     quiet: Annotated[bool, typer.Option(help="No progress output at all.")] = False,
 ) -> None:
     """Generate a module (and its tests) for TASK."""
-    from tta_codegen.inputs import build_request  # noqa: PLC0415
     from tta_codegen.engine import new_thread_id  # noqa: PLC0415
     from tta_codegen.errors import CodegenError  # noqa: PLC0415
+    from tta_codegen.inputs import build_request  # noqa: PLC0415
 
     settings = settings_of(ctx)
     try:
@@ -127,8 +127,8 @@ def resume(
     quiet: Annotated[bool, typer.Option()] = False,
 ) -> None:
     """Continue an interrupted run, or answer its review."""
-    from tta_codegen.inputs import review_decision  # noqa: PLC0415
     from tta_codegen.errors import CodegenError  # noqa: PLC0415
+    from tta_codegen.inputs import review_decision  # noqa: PLC0415
 
     settings = settings_of(ctx)
     try:

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from tta_codegen.cli import batch, context, runs, templates, trace
 from tta_codegen.cli import generate as generate_cmds
-from tta_codegen.cli import runs, trace
 
 __all__ = ["app", "main"]
 
@@ -46,8 +46,11 @@ def root(
 
 app.command("generate")(generate_cmds.generate)
 app.command("resume")(generate_cmds.resume)
+app.command("batch")(batch.batch)
 app.add_typer(runs.app, name="runs", help="Past and interrupted runs.")
 app.add_typer(trace.app, name="trace", help="A run's span tree, without Jaeger.")
+app.add_typer(templates.app, name="templates", help="The prompt library.")
+app.add_typer(context.app, name="context", help="Codebase context injection.")
 
 
 def main() -> None:
