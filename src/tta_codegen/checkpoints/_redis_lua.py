@@ -9,7 +9,7 @@ namespace are percent-encoded, so neither contains ``:`` or a glob character):
 - ``B N:wr``      HASH  "id\\0task\\0idx" -> pending write
 - ``B N:widx``    ZSET  the ``wr`` fields, so one checkpoint's writes are a range
 - ``B N:run``     HASH  checkpoint id -> run_id (for ``delete_for_runs``)
-- ``{prefix}:threads`` ZSET thread id -> time of its last write (ms)
+- ``{prefix}:threads`` ZSET thread id -> time of its last write (us)
 
 A thread has 1 + 5 x namespaces keys whatever its length, so every write can
 refresh the expiry of all of them in the same script.
@@ -59,10 +59,11 @@ end
 
 local function touch(base, threads, thread_id, ttl_ms)
   local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  redis.call('ZADD', threads, now, thread_id)
+  local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  redis.call('ZADD', threads, string.format('%.17g', now), thread_id)
   if ttl_ms > 0 then
-    redis.call('ZREMRANGEBYSCORE', threads, '-inf', '(' .. (now - ttl_ms))
+    local oldest = now - ttl_ms * 1000
+    redis.call('ZREMRANGEBYSCORE', threads, '-inf', string.format('(%.17g', oldest))
     local nsk = base .. 'nss'
     for _, ns in ipairs(redis.call('SMEMBERS', nsk)) do
       for _, key in ipairs(ns_keys(base, ns)) do

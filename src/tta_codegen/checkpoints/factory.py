@@ -100,7 +100,7 @@ async def _open_redis(
                 f"{_scrub(str(exc), store)}",
                 hint="start Redis or fix checkpoints.url",
             ) from None
-        yield RedisSaver(
+        saver = RedisSaver(
             client,
             key_prefix=key_prefix,
             ttl_s=ttl_s,
@@ -108,6 +108,8 @@ async def _open_redis(
             serde=make_serializer(),
             display_url=store.display,
         )
+        await saver.load_scripts()
+        yield saver
     finally:
         await client.aclose()
 
@@ -119,7 +121,9 @@ def _scrub(message: str, store: StoreURL) -> str:
     return message.replace(password, "***") if password else message
 
 
-async def list_thread_ids(saver: BaseCheckpointSaver[str], limit: int = 100) -> list[str]:
+async def list_thread_ids(
+    saver: BaseCheckpointSaver[str], limit: int = 100
+) -> list[str]:
     """Thread ids in the store, the most recently written first."""
     if isinstance(saver, RedisSaver):
         return await saver.alist_threads(limit)

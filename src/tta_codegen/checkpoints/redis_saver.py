@@ -81,6 +81,23 @@ class RedisSaver(BaseCheckpointSaver[str]):
         self._trim = client.register_script(lua.TRIM)
         self._delete_runs = client.register_script(lua.DELETE_RUNS)
         self._copy = client.register_script(lua.COPY)
+        self._scripts = (
+            self._put,
+            self._put_writes,
+            self._get,
+            self._list,
+            self._trim,
+            self._delete_runs,
+            self._copy,
+        )
+
+    async def load_scripts(self) -> None:
+        """Load the scripts now, so the first write is one round trip too."""
+        with self._redis_errors():
+            async with self.client.pipeline(transaction=False) as pipe:
+                for script in self._scripts:
+                    pipe.script_load(script.script)
+                await pipe.execute()
 
     # -- keys and records ---------------------------------------------------
 
@@ -115,7 +132,9 @@ class RedisSaver(BaseCheckpointSaver[str]):
         return CheckpointTuple(
             config=self._config(thread_id, ns, cid),
             checkpoint=self.serde.loads_typed((cp_type, cp_raw)),
-            metadata=cast(CheckpointMetadata, self.serde.loads_typed((md_type, md_raw))),
+            metadata=cast(
+                CheckpointMetadata, self.serde.loads_typed((md_type, md_raw))
+            ),
             parent_config=self._config(thread_id, ns, parent) if parent else None,
             pending_writes=pending,
         )
@@ -152,7 +171,7 @@ class RedisSaver(BaseCheckpointSaver[str]):
             ]
         )
         run_id = md.get("run_id")
-        args = [
+        args: list[str | bytes | int] = [
             self._base(thread_id),
             _enc(ns),
             checkpoint["id"],
@@ -270,7 +289,9 @@ class RedisSaver(BaseCheckpointSaver[str]):
     ) -> list[AsyncIterator[CheckpointTuple]]:
         pairs: list[tuple[str, str]] = []
         for thread_id in threads:
-            spaces = await self._namespaces(thread_id) if ns_filter is None else [ns_filter]
+            spaces = (
+                await self._namespaces(thread_id) if ns_filter is None else [ns_filter]
+            )
             pairs += [(thread_id, ns) for ns in spaces]
         if len(pairs) <= 1:
             return [self._list_ns(t, ns, before_id) for t, ns in pairs]
@@ -282,18 +303,19 @@ class RedisSaver(BaseCheckpointSaver[str]):
 
     async def alist_threads(self, limit: int | None = 100) -> list[str]:
         """Thread ids, most recently written first (expired ones left out)."""
+        oldest: float | str = "-inf"
         with self._redis_errors():
-            if not self.ttl_ms:
-                stop = -1 if limit is None else limit - 1
-                raw = await self.client.zrevrange(self._threads_key, 0, stop)
-            else:
+            if self.ttl_ms:
                 now_s, now_us = await self.client.time()
-                oldest = now_s * 1000 + now_us // 1000 - self.ttl_ms
-                page = {} if limit is None else {"start": 0, "num": limit}
-                raw = await self.client.zrevrangebyscore(
-                    self._threads_key, "+inf", oldest, **page
-                )
-        return [_s(r) for r in raw]
+                oldest = now_s * 1_000_000 + now_us - self.ttl_ms * 1000
+            raw = await self.client.zrevrangebyscore(
+                self._threads_key,
+                "+inf",
+                oldest,
+                start=None if limit is None else 0,
+                num=limit,
+            )
+        return [_s(cast(bytes, r)) for r in raw]
 
     # -- deletion, copy, pruning -------------------------------------------
 

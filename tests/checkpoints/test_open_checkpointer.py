@@ -1,0 +1,179 @@
+"""open_checkpointer: URL checking, opening each backend, clear errors."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+
+from tta_codegen.checkpoints import (
+    RedisSaver,
+    SqliteSaver,
+    StrictSerializer,
+    list_thread_ids,
+    open_checkpointer,
+    redact_url,
+)
+from tta_codegen.errors import CheckpointError, ConfigError
+from tta_codegen.testing.redis_server import redis_server_binary
+
+from .helpers import put_chain
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("postgres://db/x", "unknown checkpoint URL scheme 'postgres://'"),
+        ("checkpoints.sqlite", "has no scheme"),
+        ("sqlite://relative.sqlite", "write sqlite:///relative/path.sqlite"),
+        ("sqlite:///", "write sqlite:///relative/path.sqlite"),
+        ("memory://somewhere", "memory:// takes no path"),
+        ("redis://localhost:notaport/0", "is malformed"),
+        ("redis:///0", "has no host"),
+        ("redis://localhost:6379/zero", "the database must be a number"),
+    ],
+)
+async def test_bad_urls_are_config_errors_with_one_actionable_line(
+    url: str, message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        async with open_checkpointer(url):
+            pass
+    assert "\n" not in str(caught.value)
+    assert caught.value.exit_code == 2
+
+
+@pytest.mark.unit
+async def test_bad_options_are_config_errors() -> None:
+    with pytest.raises(ConfigError, match="keep_last must be positive"):
+        async with open_checkpointer("memory://", keep_last=0):
+            pass
+
+
+@pytest.mark.unit
+async def test_unreachable_redis_names_the_url_without_the_password() -> None:
+    url = f"redis://:s3cret-pw@127.0.0.1:{_closed_port()}/3"
+    with pytest.raises(CheckpointError) as caught:
+        async with open_checkpointer(url):
+            pass
+    text = str(caught.value)
+    assert "s3cret-pw" not in text
+    assert "redis://:***@127.0.0.1" in text
+    assert "cannot reach Redis" in text
+
+
+@pytest.fixture
+def password_redis() -> Iterator[int]:
+    """A throwaway Redis that requires the password 'right-pw'; yields its port."""
+    binary = redis_server_binary()
+    if binary is None:
+        pytest.skip("no redis-server binary")
+    port = _closed_port()
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+        + ["--appendonly", "no", "--requirepass", "right-pw"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.02)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.mark.redis
+@pytest.mark.integration
+async def test_redis_password_is_used_and_never_shown(password_redis: int) -> None:
+    good = f"redis://:right-pw@127.0.0.1:{password_redis}/2"
+    async with open_checkpointer(good) as saver:
+        await put_chain(saver, "t", 1)
+        assert await list_thread_ids(saver) == ["t"]
+
+    with pytest.raises(CheckpointError) as caught:
+        async with open_checkpointer(good.replace("right-pw", "wr0ng-pw")):
+            pass
+    assert "wr0ng-pw" not in str(caught.value)
+    assert f"redis://:***@127.0.0.1:{password_redis}/2" in str(caught.value)
+
+
+@pytest.mark.unit
+def test_redact_url_hides_only_the_password() -> None:
+    assert redact_url("rediss://user:pw@h:6380/1") == "rediss://user:***@h:6380/1"
+    assert redact_url("redis://h:6379/0") == "redis://h:6379/0"
+
+
+@pytest.mark.integration
+async def test_sqlite_expands_home_creates_parents_and_uses_wal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    async with open_checkpointer("sqlite:///~/deep/er/cp.sqlite") as saver:
+        assert isinstance(saver, SqliteSaver)
+        assert isinstance(saver.serde, StrictSerializer)
+        await put_chain(saver, "t", 1)
+        async with saver.conn.execute("PRAGMA synchronous") as cur:
+            assert (await cur.fetchone()) == (1,)  # NORMAL
+    db = tmp_path / "deep" / "er" / "cp.sqlite"
+    assert db.exists()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+@pytest.mark.integration
+async def test_sqlite_file_that_cannot_be_opened_is_a_checkpoint_error(
+    tmp_path: Path,
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(CheckpointError, match="cannot open SQLite checkpoint file"):
+        async with open_checkpointer(f"sqlite:///{blocker}/cp.sqlite"):
+            pass
+    not_a_db = tmp_path / "notes.txt"
+    not_a_db.write_bytes(b"plain text, definitely not SQLite " * 200)
+    with pytest.raises(CheckpointError, match="as a checkpoint database"):
+        async with open_checkpointer(f"sqlite:///{not_a_db}"):
+            pass
+
+
+@pytest.mark.unit
+async def test_memory_backend_uses_the_strict_serializer() -> None:
+    async with open_checkpointer("memory://") as saver:
+        assert isinstance(saver, InMemorySaver)
+        assert isinstance(saver.serde, StrictSerializer)
+
+
+@pytest.mark.redis
+@pytest.mark.integration
+async def test_list_thread_ids_on_every_backend(
+    tmp_path: Path, redis_url: str, prefix: str
+) -> None:
+    urls = ["memory://", f"sqlite:///{tmp_path}/cp.sqlite", redis_url]
+    for url in urls:
+        async with open_checkpointer(url, key_prefix=prefix) as saver:
+            for thread_id in ("older", "middle", "newest"):
+                await put_chain(saver, thread_id, 2)
+            assert await list_thread_ids(saver) == ["newest", "middle", "older"], url
+            assert await list_thread_ids(saver, limit=1) == ["newest"], url
+            if isinstance(saver, RedisSaver):
+                assert saver.key_prefix == prefix
