@@ -52,7 +52,9 @@ THREAD = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
         (GARBAGE, "corrupted"),
     ],
 )
-async def test_memory_refuses_foreign_channel_value(payload: bytes, reason: str) -> None:
+async def test_memory_refuses_foreign_channel_value(
+    payload: bytes, reason: str
+) -> None:
     async with open_checkpointer("memory://") as saver:
         assert isinstance(saver, InMemorySaver)
         await put_chain(saver, "t", 1)

@@ -72,7 +72,9 @@ async def test_two_prefixes_share_one_redis_without_touching_each_other(
         await a.adelete_thread("same-thread")
         await a.aprune(["same-thread"], strategy="delete")
 
-        assert await a.aget_tuple({"configurable": {"thread_id": "same-thread"}}) is None
+        assert (
+            await a.aget_tuple({"configurable": {"thread_id": "same-thread"}}) is None
+        )
         assert await _keys(a.client, f"{prefix}-a") == []
         assert await _keys(b.client, f"{prefix}-b") == b_keys_before
         kept = await b.aget_tuple({"configurable": {"thread_id": "same-thread"}})
