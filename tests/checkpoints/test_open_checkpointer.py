@@ -177,3 +177,29 @@ async def test_list_thread_ids_on_every_backend(
             assert await list_thread_ids(saver, limit=1) == ["newest"], url
             if isinstance(saver, RedisSaver):
                 assert saver.key_prefix == prefix
+
+
+@pytest.mark.redis
+@pytest.mark.integration
+async def test_backends_agree_on_listing_semantics(
+    tmp_path: Path, redis_url: str, prefix: str
+) -> None:
+    seen = []
+    for url in ["memory://", f"sqlite:///{tmp_path}/cp.sqlite", redis_url]:
+        async with open_checkpointer(url, key_prefix=prefix) as saver:
+            stored = await put_chain(saver, "t", 3)
+            await put_chain(saver, "t", 2, ns="child:1")
+            await put_chain(saver, "other", 1)
+            middle = stored[1]["configurable"]["checkpoint_id"]
+            one = [
+                t.checkpoint["id"]
+                async for t in saver.alist(stored[1], filter={"step": 1})
+            ]
+            no_ns = {"configurable": {"thread_id": "t"}}
+            every_ns = [
+                t.config["configurable"]["checkpoint_ns"]
+                async for t in saver.alist(no_ns)
+            ]
+            everything = [t async for t in saver.alist(None)]
+            seen.append((one == [middle], sorted(every_ns), len(everything)))
+    assert seen == [(True, ["", "", "", "child:1", "child:1"], 6)] * 3

@@ -275,7 +275,15 @@ class RedisSaver(BaseCheckpointSaver[str]):
         found = 0
         if limit is not None and limit <= 0:
             return
-        for source in await self._sources(threads, ns_filter, before_id):
+        exact = get_checkpoint_id(config) if config else None
+        if exact is not None:  # the one checkpoint named, as the official savers
+            one = await self.aget_tuple(config) if config else None
+            if one is None or (before_id is not None and exact >= before_id):
+                return
+            sources = [_aiter([one])]
+        else:
+            sources = await self._sources(threads, ns_filter, before_id)
+        for source in sources:
             async for tup in source:
                 if filter and any(tup.metadata.get(k) != v for k, v in filter.items()):
                     continue
