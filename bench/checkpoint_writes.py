@@ -112,7 +112,7 @@ async def measure(
     config: RunnableConfig = {
         "configurable": {"thread_id": "bench", "checkpoint_ns": ""}
     }
-    versions = {k: 1 for k in state}
+    versions = dict.fromkeys(state, 1)
     writes = [("code", state.get("code", "x = 1")), ("usage", state["usage"])]
     put_ns: list[int] = []
     write_ns: list[int] = []
