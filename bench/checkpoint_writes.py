@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import platform
 import statistics
 import sys
@@ -105,17 +106,18 @@ def _stats(samples_ns: list[int]) -> dict[str, float]:
     }
 
 
+Samples = dict[str, list[int]]
+
+
 async def measure(
-    saver: BaseCheckpointSaver[Any], state: dict[str, Any], n: int
-) -> dict:
+    saver: BaseCheckpointSaver[Any], state: dict[str, Any], n: int, into: Samples
+) -> None:
     """Time ``n`` chained aputs, each followed by one aput_writes of 2 writes."""
     config: RunnableConfig = {
         "configurable": {"thread_id": "bench", "checkpoint_ns": ""}
     }
     versions = dict.fromkeys(state, 1)
     writes = [("code", state.get("code", "x = 1")), ("usage", state["usage"])]
-    put_ns: list[int] = []
-    write_ns: list[int] = []
     warmup = max(10, n // 10)
     for i in range(n + warmup):
         checkpoint = generate_checkpoint(
@@ -130,26 +132,23 @@ async def measure(
         end = time.perf_counter_ns()
         config = stored
         if i >= warmup:
-            put_ns.append(mid - start)
-            write_ns.append(end - mid)
-    return {"aput": _stats(put_ns), "aput_writes": _stats(write_ns)}
+            into.setdefault("aput", []).append(mid - start)
+            into.setdefault("aput_writes", []).append(end - mid)
 
 
-async def ping_floor(redis_url: str, n: int) -> dict[str, Any]:
+async def ping_floor(redis_url: str, n: int, into: Samples) -> None:
     """One PING on the same client library: the round-trip floor of any write."""
     from redis.asyncio import Redis  # noqa: PLC0415
 
     client = Redis.from_url(redis_url)
-    samples: list[int] = []
     try:
         for i in range(n + 50):
             start = time.perf_counter_ns()
             await client.ping()
             if i >= 50:
-                samples.append(time.perf_counter_ns() - start)
+                into.setdefault("ping", []).append(time.perf_counter_ns() - start)
     finally:
         await client.aclose()
-    return {"ping": _stats(samples)}
 
 
 @asynccontextmanager
@@ -159,7 +158,8 @@ async def official_sqlite(path: Path) -> AsyncIterator[BaseCheckpointSaver[Any]]
         yield AsyncSqliteSaver(conn)
 
 
-async def run(n: int, redis_url: str, workdir: Path) -> dict[str, Any]:
+async def run(n: int, rounds: int, redis_url: str, workdir: Path) -> dict[str, Any]:
+    """Every backend and size once per round (interleaved, to spread noise)."""
     backends: dict[str, Opener] = {
         "memory": lambda: open_checkpointer("memory://"),
         "sqlite": lambda: open_checkpointer(f"sqlite:///{workdir}/ours.sqlite"),
@@ -169,23 +169,44 @@ async def run(n: int, redis_url: str, workdir: Path) -> dict[str, Any]:
             redis_url, key_prefix="bench-ttl", ttl_s=3600, keep_last=20
         ),
     }
-    results: dict[str, Any] = {"redis-ping (floor)": await ping_floor(redis_url, n)}
-    for name, opener in backends.items():
-        results[name] = {}
-        for size, state in (("small", small_state()), ("20KiB", large_state())):
-            async with opener() as saver:
-                results[name][size] = await measure(saver, state, n)
-                if hasattr(saver, "adelete_thread"):
+    samples: dict[str, dict[str, Samples]] = {"redis-ping (floor)": {"-": {}}}
+    for _ in range(rounds):
+        await ping_floor(redis_url, n, samples["redis-ping (floor)"]["-"])
+        for name, opener in backends.items():
+            for size, state in (("small", small_state()), ("20KiB", large_state())):
+                async with opener() as saver:
+                    into = samples.setdefault(name, {}).setdefault(size, {})
+                    await measure(saver, state, n, into)
                     await saver.adelete_thread("bench")
-    return results
+    return {
+        name: {
+            size: {op: _stats(v) for op, v in ops.items()} for size, ops in by.items()
+        }
+        for name, by in samples.items()
+    }
+
+
+async def server_version(redis_url: str) -> str:
+    """The Redis server's name and version, for the record."""
+    from redis.asyncio import Redis  # noqa: PLC0415
+
+    client = Redis.from_url(redis_url)
+    try:
+        info = await client.info("server")
+        return f"{info.get('server_name', 'redis')} {info['redis_version']}"
+    finally:
+        await client.aclose()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=500, help="writes per measurement")
+    parser.add_argument("--n", type=int, default=300, help="writes per round")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
     args = parser.parse_args()
+    load_before = os.getloadavg()
     with throwaway_redis() as redis_url, tempfile.TemporaryDirectory() as tmp:
-        results = asyncio.run(run(args.n, redis_url, Path(tmp)))
+        results = asyncio.run(run(args.n, args.rounds, redis_url, Path(tmp)))
+        redis_version = asyncio.run(server_version(redis_url))
     from tta_codegen.checkpoints.serde import make_serializer  # noqa: PLC0415
 
     size = {
@@ -199,7 +220,10 @@ def main() -> None:
                 "machine": {
                     "python": platform.python_version(),
                     "cpu": platform.processor() or platform.machine(),
+                    "cores": os.cpu_count(),
+                    "loadavg_1m_before_after": [load_before[0], os.getloadavg()[0]],
                 },
+                "redis_server": redis_version,
                 "state_bytes": size,
                 "results": results,
             },
