@@ -148,3 +148,19 @@ async def test_redis_refuses_foreign_pending_write(redis_url: str, prefix: str) 
 
         with pytest.raises(CheckpointError, match="subprocess.Popen"):
             await saver.aget_tuple(THREAD)
+
+
+@pytest.mark.redis
+@pytest.mark.integration
+async def test_redis_refuses_malformed_write_record(
+    redis_url: str, prefix: str
+) -> None:
+    async with open_checkpointer(redis_url, key_prefix=prefix) as saver:
+        assert isinstance(saver, RedisSaver)
+        await put_chain(saver, "t", 1)
+        key = f"{prefix}:th:t::wr"
+        for field in await saver.client.hkeys(key):
+            await saver.client.hset(key, field, ormsgpack.packb(["only", 2]))
+
+        with pytest.raises(CheckpointError, match="is corrupted"):
+            await saver.aget_tuple(THREAD)

@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from typing import Any, cast
 from urllib.parse import quote, unquote
 
-import ormsgpack
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import (
     WRITES_IDX_MAP,
@@ -24,7 +23,6 @@ from langgraph.checkpoint.base import (
     Checkpoint,
     CheckpointMetadata,
     CheckpointTuple,
-    PendingWrite,
     get_checkpoint_id,
     get_checkpoint_metadata,
 )
@@ -33,6 +31,12 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from tta_codegen.checkpoints import _redis_lua as lua
+from tta_codegen.checkpoints._redis_records import (
+    checkpoint_record,
+    config_for,
+    decode_tuple,
+    write_record,
+)
 from tta_codegen.errors import CheckpointError
 
 __all__ = ["RedisSaver"]
@@ -114,41 +118,6 @@ class RedisSaver(BaseCheckpointSaver[str]):
                 f"{type(exc).__name__}: {exc}"
             ) from exc
 
-    def _tuple(
-        self, thread_id: str, ns: str, cid: str, record: bytes, writes: Sequence[bytes]
-    ) -> CheckpointTuple:
-        try:
-            parent, cp_type, cp_raw, md_type, md_raw = ormsgpack.unpackb(record)
-            decoded = [ormsgpack.unpackb(w) for w in writes]
-        except (ValueError, TypeError) as exc:
-            raise CheckpointError(
-                f"checkpoint {cid} of thread {thread_id!r} is corrupted",
-                hint="the checkpoint store holds data tta-codegen did not write",
-            ) from exc
-        decoded.sort(key=lambda w: (w[5], w[0], w[1]))
-        pending: list[PendingWrite] = [
-            (w[0], w[2], self.serde.loads_typed((w[3], w[4]))) for w in decoded
-        ]
-        return CheckpointTuple(
-            config=self._config(thread_id, ns, cid),
-            checkpoint=self.serde.loads_typed((cp_type, cp_raw)),
-            metadata=cast(
-                CheckpointMetadata, self.serde.loads_typed((md_type, md_raw))
-            ),
-            parent_config=self._config(thread_id, ns, parent) if parent else None,
-            pending_writes=pending,
-        )
-
-    @staticmethod
-    def _config(thread_id: str, ns: str, cid: str) -> RunnableConfig:
-        return {
-            "configurable": {
-                "thread_id": thread_id,
-                "checkpoint_ns": ns,
-                "checkpoint_id": cid,
-            }
-        }
-
     # -- writes -------------------------------------------------------------
 
     async def aput(
@@ -163,12 +132,10 @@ class RedisSaver(BaseCheckpointSaver[str]):
         thread_id = str(conf["thread_id"])
         ns = str(conf.get("checkpoint_ns", ""))
         md = get_checkpoint_metadata(config, metadata)
-        record = ormsgpack.packb(
-            [
-                conf.get("checkpoint_id"),
-                *self.serde.dumps_typed(checkpoint),
-                *self.serde.dumps_typed(md),
-            ]
+        record = checkpoint_record(
+            conf.get("checkpoint_id"),
+            self.serde.dumps_typed(checkpoint),
+            self.serde.dumps_typed(md),
         )
         run_id = md.get("run_id")
         args: list[str | bytes | int] = [
@@ -184,7 +151,7 @@ class RedisSaver(BaseCheckpointSaver[str]):
         ]
         with self._redis_errors():
             await self._put(args=args)
-        return self._config(thread_id, ns, checkpoint["id"])
+        return config_for(thread_id, ns, checkpoint["id"])
 
     async def aput_writes(
         self,
@@ -208,8 +175,8 @@ class RedisSaver(BaseCheckpointSaver[str]):
         ]
         for idx, (channel, value) in enumerate(writes):
             widx = WRITES_IDX_MAP.get(channel, idx)
-            record = ormsgpack.packb(
-                [task_id, widx, channel, *self.serde.dumps_typed(value), task_path]
+            record = write_record(
+                task_id, widx, channel, self.serde.dumps_typed(value), task_path
             )
             args += [f"{task_id}\0{widx}", record]
         with self._redis_errors():
@@ -228,7 +195,9 @@ class RedisSaver(BaseCheckpointSaver[str]):
             )
         if not found:
             return None
-        return self._tuple(thread_id, ns, _s(found[0]), found[1], found[2:])
+        return decode_tuple(
+            self.serde, thread_id, ns, _s(found[0]), found[1], found[2:]
+        )
 
     async def _namespaces(self, thread_id: str) -> list[str]:
         with self._redis_errors():
@@ -248,7 +217,9 @@ class RedisSaver(BaseCheckpointSaver[str]):
             count = 0
             while i < len(flat):
                 cid, record, n = _s(flat[i]), flat[i + 1], int(flat[i + 2])
-                yield self._tuple(thread_id, ns, cid, record, flat[i + 3 : i + 3 + n])
+                yield decode_tuple(
+                    self.serde, thread_id, ns, cid, record, flat[i + 3 : i + 3 + n]
+                )
                 i += 3 + n
                 count += 1
                 cursor = cid
