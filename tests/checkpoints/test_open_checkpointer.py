@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import socket
 import sqlite3
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,13 +20,7 @@ from tta_codegen.checkpoints import (
 from tta_codegen.errors import CheckpointError, ConfigError
 from tta_codegen.testing.redis_server import redis_server_binary
 
-from .helpers import put_chain
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from .helpers import free_port, put_chain, redis_server
 
 
 @pytest.mark.unit
@@ -65,7 +56,7 @@ async def test_bad_options_are_config_errors() -> None:
 
 @pytest.mark.unit
 async def test_unreachable_redis_names_the_url_without_the_password() -> None:
-    url = f"redis://:s3cret-pw@127.0.0.1:{_closed_port()}/3"
+    url = f"redis://:s3cret-pw@127.0.0.1:{free_port()}/3"
     with pytest.raises(CheckpointError) as caught:
         async with open_checkpointer(url):
             pass
@@ -81,25 +72,8 @@ def password_redis() -> Iterator[int]:
     binary = redis_server_binary()
     if binary is None:
         pytest.skip("no redis-server binary")
-    port = _closed_port()
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-        + ["--appendonly", "no", "--requirepass", "right-pw"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.02)
+    with redis_server(binary, "--requirepass", "right-pw") as port:
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.mark.redis
