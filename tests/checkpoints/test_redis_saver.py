@@ -132,3 +132,23 @@ async def test_list_thread_ids_newest_first_and_limited(
 
         assert await list_thread_ids(saver) == ["first", "third", "second"]
         assert await list_thread_ids(saver, limit=2) == ["first", "third"]
+
+
+async def test_prefix_with_glob_characters_is_deleted_exactly(
+    redis_url: str, prefix: str
+) -> None:
+    odd = f"{prefix}-[odd]*"
+    async with (
+        open_checkpointer(redis_url, key_prefix=odd) as saver,
+        open_checkpointer(redis_url, key_prefix=f"{prefix}-o") as neighbour,
+    ):
+        assert isinstance(saver, RedisSaver) and isinstance(neighbour, RedisSaver)
+        await put_chain(saver, "t", 2)
+        await put_chain(neighbour, "t", 1)
+
+        await saver.adelete_thread("t")
+
+        assert await saver.aget_tuple({"configurable": {"thread_id": "t"}}) is None
+        left = [k async for k in saver.client.scan_iter(match=f"{prefix}-*")]
+        assert [k for k in left if b"[odd]" in k] == []
+        assert await neighbour.aget_tuple({"configurable": {"thread_id": "t"}})

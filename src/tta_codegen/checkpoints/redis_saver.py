@@ -10,7 +10,7 @@ pruning and copying never need reference counting. See docs/checkpoints.md.
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 from urllib.parse import quote, unquote
@@ -50,6 +50,11 @@ def _enc(part: str) -> str:
     return quote(part, safe="-._~")
 
 
+def _glob_escape(text: str) -> str:
+    """``text`` with SCAN MATCH's special characters escaped."""
+    return "".join("\\" + c if c in "*?[]\\" else c for c in text)
+
+
 def _s(raw: bytes | str) -> str:
     return raw.decode() if isinstance(raw, bytes) else raw
 
@@ -78,6 +83,7 @@ class RedisSaver(BaseCheckpointSaver[str]):
         self.keep_last = keep_last or 0
         self.display_url = display_url
         self._threads_key = f"{key_prefix}:threads"
+        self._all_threads = f"{key_prefix}:th:"
         self._put = client.register_script(lua.APUT)
         self._put_writes = client.register_script(lua.APUT_WRITES)
         self._get = client.register_script(lua.GET)
@@ -298,18 +304,17 @@ class RedisSaver(BaseCheckpointSaver[str]):
 
     # -- deletion, copy, pruning -------------------------------------------
 
-    async def _scan_delete(self, thread_ids: Iterable[str]) -> None:
-        bases = {self._base(t) for t in thread_ids}
+    async def _scan_delete(self, thread_ids: Sequence[str]) -> None:
+        bases = [self._base(t).encode() for t in thread_ids]
         if not bases:
             return
-        pattern = (
-            next(iter(bases)) + "*" if len(bases) == 1 else f"{self.key_prefix}:th:*"
-        )
+        scope = self._base(thread_ids[0]) if len(bases) == 1 else self._all_threads
         with self._redis_errors():
             batch: list[bytes] = []
-            async for key in self.client.scan_iter(match=pattern, count=_SCAN_COUNT):
-                name = _s(key)
-                if any(name.startswith(b) for b in bases):
+            async for key in self.client.scan_iter(
+                match=_glob_escape(scope) + "*", count=_SCAN_COUNT
+            ):
+                if any(key.startswith(b) for b in bases):
                     batch.append(key)
                 if len(batch) >= 500:
                     await self.client.unlink(*batch)
