@@ -99,3 +99,25 @@ async def test_resume_on_sqlite_after_reopening(tmp_path: Path) -> None:
 @pytest.mark.integration
 async def test_resume_on_redis_after_reopening(redis_url: str, prefix: str) -> None:
     await _interrupt_then_resume(redis_url, key_prefix=prefix, ttl_s=60, keep_last=5)
+
+
+@pytest.mark.redis
+@pytest.mark.integration
+async def test_a_copied_thread_resumes_on_its_own(
+    tmp_path: Path, redis_url: str, prefix: str
+) -> None:
+    original: RunnableConfig = {"configurable": {"thread_id": "orig"}}
+    fork: RunnableConfig = {"configurable": {"thread_id": "fork"}}
+    request = CodegenRequest(task="add two numbers", review=True)
+    for url in ["memory://", f"sqlite:///{tmp_path}/cp.sqlite", redis_url]:
+        async with open_checkpointer(url, key_prefix=prefix) as saver:
+            app = _graph().compile(checkpointer=saver)
+            await app.ainvoke(request.to_state(), original, durability="sync")
+            await saver.acopy_thread("orig", "fork")
+
+            final = await app.ainvoke(
+                Command(resume=ReviewDecision(approved=False)), fork, durability="sync"
+            )
+
+            assert final["status"] == "failed", url
+            assert (await app.aget_state(original)).next == ("review",), url

@@ -7,6 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from langgraph.checkpoint.conformance.test_utils import (
+    generate_checkpoint,
+    generate_config,
+    generate_metadata,
+)
 from langgraph.checkpoint.memory import InMemorySaver
 
 from tta_codegen.checkpoints import (
@@ -177,3 +182,37 @@ async def test_backends_agree_on_listing_semantics(
             everything = [t async for t in saver.alist(None)]
             seen.append((one == [middle], sorted(every_ns), len(everything)))
     assert seen == [(True, ["", "", "", "child:1", "child:1"], 6)] * 3
+
+
+@pytest.mark.redis
+@pytest.mark.integration
+async def test_prune_keeps_values_the_latest_checkpoint_still_reads(
+    tmp_path: Path, redis_url: str, prefix: str
+) -> None:
+    for url in ["memory://", f"sqlite:///{tmp_path}/cp.sqlite", redis_url]:
+        async with open_checkpointer(url, key_prefix=prefix) as saver:
+            first = await saver.aput(
+                generate_config("t"),
+                generate_checkpoint(
+                    channel_values={"a": 1, "b": "kept"},
+                    channel_versions={"a": 1, "b": 1},
+                ),
+                generate_metadata(step=0),
+                {"a": 1, "b": 1},
+            )
+            latest = await saver.aput(
+                first,
+                generate_checkpoint(
+                    channel_values={"a": 2, "b": "kept"},
+                    channel_versions={"a": 2, "b": 1},
+                ),
+                generate_metadata(step=1),
+                {"a": 2},  # b unchanged: its value was written with `first`
+            )
+
+            await saver.aprune(["t"], strategy="keep_latest")
+
+            assert await saver.aget_tuple(first) is None, url
+            tup = await saver.aget_tuple(latest)
+            assert tup is not None, url
+            assert tup.checkpoint["channel_values"] == {"a": 2, "b": "kept"}, url

@@ -6,6 +6,7 @@ decodes with ``make_serializer()`` (strict allow-list of our state types), and
 """
 
 from tta_codegen.checkpoints.factory import list_thread_ids, open_checkpointer
+from tta_codegen.checkpoints.memory_saver import MemorySaver
 from tta_codegen.checkpoints.migrate import ensure_compatible
 from tta_codegen.checkpoints.redis_saver import RedisSaver
 from tta_codegen.checkpoints.serde import StrictSerializer, make_serializer
@@ -13,6 +14,7 @@ from tta_codegen.checkpoints.sqlite_saver import SqliteSaver
 from tta_codegen.checkpoints.urls import parse_store_url, redact_url
 
 __all__ = [
+    "MemorySaver",
     "RedisSaver",
     "SqliteSaver",
     "StrictSerializer",

@@ -12,6 +12,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from tta_codegen.checkpoints.memory_saver import MemorySaver
 from tta_codegen.checkpoints.redis_saver import RedisSaver
 from tta_codegen.checkpoints.serde import make_serializer
 from tta_codegen.checkpoints.sqlite_saver import SqliteSaver
@@ -44,7 +45,7 @@ async def open_checkpointer(
     if keep_last is not None and keep_last <= 0:
         raise ConfigError(f"checkpoints.keep_last must be positive, got {keep_last}")
     if store.kind == "memory":
-        yield InMemorySaver(serde=make_serializer())
+        yield MemorySaver(serde=make_serializer())
     elif store.kind == "sqlite":
         async with _open_sqlite(store) as saver:
             yield saver
@@ -135,6 +136,7 @@ async def list_thread_ids(
                 (cid for per_ns in spaces.values() for cid in per_ns), default=""
             )
             for thread_id, spaces in saver.storage.items()
+            if any(spaces.values())
         }
         ordered = sorted(newest, key=lambda t: newest[t], reverse=True)
         return [str(t) for t in ordered[:limit]]
