@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 import aiosqlite
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -116,8 +117,6 @@ async def _open_redis(
 
 
 def _scrub(message: str, store: StoreURL) -> str:
-    from urllib.parse import urlsplit  # noqa: PLC0415
-
     password = urlsplit(store.url).password
     return message.replace(password, "***") if password else message
 
