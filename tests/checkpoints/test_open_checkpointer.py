@@ -216,3 +216,32 @@ async def test_prune_keeps_values_the_latest_checkpoint_still_reads(
             tup = await saver.aget_tuple(latest)
             assert tup is not None, url
             assert tup.checkpoint["channel_values"] == {"a": 2, "b": "kept"}, url
+
+
+@pytest.mark.unit
+def test_public_names_exist() -> None:
+    import tta_codegen.checkpoints as package
+
+    assert all(hasattr(package, name) for name in package.__all__)
+
+
+@pytest.mark.integration
+async def test_settings_section_opens_the_configured_store(tmp_path: Path) -> None:
+    from tta_codegen.checkpoints import open_configured_checkpointer
+    from tta_codegen.settings import CheckpointSettings
+
+    section = CheckpointSettings(url=f"sqlite:///{tmp_path}/from-settings.sqlite")
+    async with open_configured_checkpointer(section) as saver:
+        await put_chain(saver, "t", 1)
+    assert (tmp_path / "from-settings.sqlite").exists()
+
+
+@pytest.mark.unit
+def test_default_settings_url_names_an_absolute_sqlite_file() -> None:
+    from tta_codegen.checkpoints import parse_store_url
+    from tta_codegen.settings import CheckpointSettings
+
+    store = parse_store_url(CheckpointSettings().url)
+    assert store.kind == "sqlite"
+    assert store.path is not None and store.path.is_absolute()
+    assert store.path.name == "checkpoints.sqlite"

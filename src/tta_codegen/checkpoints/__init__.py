@@ -5,7 +5,11 @@ decodes with ``make_serializer()`` (strict allow-list of our state types), and
 ``ensure_compatible`` migrates or refuses a state of another schema version.
 """
 
-from tta_codegen.checkpoints.factory import list_thread_ids, open_checkpointer
+from tta_codegen.checkpoints.factory import (
+    list_thread_ids,
+    open_checkpointer,
+    open_configured_checkpointer,
+)
 from tta_codegen.checkpoints.memory_saver import MemorySaver
 from tta_codegen.checkpoints.migrate import ensure_compatible
 from tta_codegen.checkpoints.redis_saver import RedisSaver
@@ -22,6 +26,7 @@ __all__ = [
     "list_thread_ids",
     "make_serializer",
     "open_checkpointer",
+    "open_configured_checkpointer",
     "parse_store_url",
     "redact_url",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from urllib.parse import urlsplit
 
 import aiosqlite
@@ -19,8 +19,9 @@ from tta_codegen.checkpoints.serde import make_serializer
 from tta_codegen.checkpoints.sqlite_saver import SqliteSaver
 from tta_codegen.checkpoints.urls import StoreURL, parse_store_url
 from tta_codegen.errors import CheckpointError, ConfigError
+from tta_codegen.settings import CheckpointSettings
 
-__all__ = ["list_thread_ids", "open_checkpointer"]
+__all__ = ["list_thread_ids", "open_checkpointer", "open_configured_checkpointer"]
 
 
 @asynccontextmanager
@@ -53,6 +54,18 @@ async def open_checkpointer(
     else:
         async with _open_redis(store, key_prefix, ttl_s, keep_last) as redis_saver:
             yield redis_saver
+
+
+def open_configured_checkpointer(
+    section: CheckpointSettings,
+) -> AbstractAsyncContextManager[BaseCheckpointSaver[str]]:
+    """``open_checkpointer`` with the ``[checkpoints]`` section of the settings."""
+    return open_checkpointer(
+        section.url,
+        key_prefix=section.key_prefix,
+        ttl_s=section.ttl_s,
+        keep_last=section.keep_last,
+    )
 
 
 @asynccontextmanager
