@@ -1,1 +1,32 @@
-"""checkpoints"""
+"""Checkpoint stores: memory, SQLite (default) and plain Redis.
+
+``open_checkpointer(url)`` yields a LangGraph saver for the URL; every backend
+decodes with ``make_serializer()`` (strict allow-list of our state types), and
+``ensure_compatible`` migrates or refuses a state of another schema version.
+"""
+
+from tta_codegen.checkpoints.factory import (
+    list_thread_ids,
+    open_checkpointer,
+    open_configured_checkpointer,
+)
+from tta_codegen.checkpoints.memory_saver import MemorySaver
+from tta_codegen.checkpoints.migrate import ensure_compatible
+from tta_codegen.checkpoints.redis_saver import RedisSaver
+from tta_codegen.checkpoints.serde import StrictSerializer, make_serializer
+from tta_codegen.checkpoints.sqlite_saver import SqliteSaver
+from tta_codegen.checkpoints.urls import parse_store_url, redact_url
+
+__all__ = [
+    "MemorySaver",
+    "RedisSaver",
+    "SqliteSaver",
+    "StrictSerializer",
+    "ensure_compatible",
+    "list_thread_ids",
+    "make_serializer",
+    "open_checkpointer",
+    "open_configured_checkpointer",
+    "parse_store_url",
+    "redact_url",
+]
