@@ -18,7 +18,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 from opentelemetry import trace
 
-from tta_codegen.checkpoints import open_checkpointer
+from tta_codegen.checkpoints import ensure_compatible, open_configured_checkpointer
 from tta_codegen.errors import BudgetExceededError, InputError, ModelUnavailableError
 from tta_codegen.events import (
     Event,
@@ -67,11 +67,8 @@ class Codegen:
     ) -> AsyncIterator[Self]:
         """Open the checkpointer and model gateway; close them on exit."""
         tracer = tracer or trace.get_tracer("tta_codegen")
-        cp = settings.checkpoints
         async with (
-            open_checkpointer(
-                cp.url, key_prefix=cp.key_prefix, ttl_s=cp.ttl_s, keep_last=cp.keep_last
-            ) as saver,
+            open_configured_checkpointer(settings.checkpoints) as saver,
             ModelGateway.open(settings, tracer=tracer) as gateway,
         ):
             context = RunContext(
@@ -244,8 +241,11 @@ class Codegen:
 
 
 def _state_of(values: object) -> CodegenState:
-    """A snapshot's values as our state type (they are what our nodes wrote)."""
-    return values if isinstance(values, dict) else {}  # type: ignore[return-value]
+    """A snapshot's values as our state type: migrated from an older schema, or
+    refused (CheckpointError) when written by a newer tta-codegen."""
+    if not isinstance(values, dict) or not values:
+        return {}
+    return ensure_compatible(values)  # type: ignore[return-value]
 
 
 def _custom_event(chunk: dict[str, Any]) -> Event | None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from tta_codegen.checkpoints import list_thread_ids
 from tta_codegen.engine import Codegen
+from tta_codegen.errors import CheckpointError
 from tta_codegen.result import RunResult
 
 __all__ = ["CheckpointSummary", "RunSummary", "checkpoint_history", "list_runs"]
@@ -53,7 +54,20 @@ async def list_runs(session: Codegen, *, limit: int = 50) -> list[RunSummary]:
         snapshot = await session.graph.aget_state(session.config(thread_id))
         if not snapshot.values:
             continue
-        result: RunResult = await session.result(thread_id)
+        try:
+            result: RunResult = await session.result(thread_id)
+        except CheckpointError as exc:
+            summaries.append(
+                RunSummary(
+                    thread_id,
+                    f"(unreadable: {exc.message})",
+                    "unreadable",
+                    None,
+                    0.0,
+                    None,
+                )
+            )
+            continue
         request = snapshot.values.get("request")
         summaries.append(
             RunSummary(

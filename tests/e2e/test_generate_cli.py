@@ -185,3 +185,39 @@ def test_runs_list_and_show(
 
     again = run_cli("generate", "x", "--thread-id", "first-run", config=config_file)
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_a_checkpoint_from_a_newer_version_is_refused_clearly(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    import asyncio
+
+    from tta_codegen import Codegen, Settings
+
+    fake_llm.script(fenced(GOOD_CODE), fenced(GOOD_TESTS))
+    proc = run_cli(
+        "generate",
+        "Add two integers.",
+        "--review",
+        "--thread-id",
+        "future",
+        "--out",
+        tmp_path / "calc.py",
+        "--json",
+        config=config_file,
+    )
+    assert proc.returncode == 0, proc.stdout
+
+    async def from_the_future() -> None:
+        async with Codegen.open(Settings.load(config_file)) as session:
+            await session.graph.aupdate_state(
+                session.config("future"), {"schema_version": 99}
+            )
+
+    asyncio.run(from_the_future())
+    resumed = run_cli("resume", "future", "--approve", config=config_file)
+    assert resumed.returncode == 2
+    assert "schema v99 is newer" in resumed.stderr
+    assert "Traceback" not in resumed.stderr
+    listing = run_cli("runs", "list", config=config_file)
+    assert listing.returncode == 0 and "unreadable" in listing.stdout
