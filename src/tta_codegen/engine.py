@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from typing import Any, Self
 
 from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.types import Command
 from opentelemetry import trace
 
@@ -39,7 +40,13 @@ from tta_codegen.prompts import PromptLibrary
 from tta_codegen.result import ResultStatus, RunResult, result_from_state
 from tta_codegen.runtime import RunContext
 from tta_codegen.settings import Settings
-from tta_codegen.state import CodegenRequest, CodegenState, ReviewDecision, Usage
+from tta_codegen.state import (
+    CodegenRequest,
+    CodegenState,
+    RankedModel,
+    ReviewDecision,
+    Usage,
+)
 from tta_codegen.telemetry.spans import run_span, span_ids
 
 __all__ = ["Codegen", "new_thread_id"]
@@ -108,6 +115,61 @@ class Codegen:
             final = values.get("status", "failed")
             status = "interrupted" if final == "running" else final
         return result_from_state(thread_id, values, status=status)
+
+    async def fork(
+        self,
+        thread_id: str,
+        *,
+        new_thread_id: str,
+        checkpoint_id: str | None = None,
+        model: str | None = None,
+        max_iterations: int | None = None,
+    ) -> RunResult:
+        """Copy a thread, go back to one of its checkpoints (default: the latest),
+        change the model and/or the refinement rounds, and run on from there as
+        ``new_thread_id``. The original thread is left as it was."""
+        await self.snapshot_values(thread_id)
+        saver = self.graph.checkpointer
+        assert isinstance(saver, BaseCheckpointSaver)
+        if (await self.graph.aget_state(self.config(new_thread_id))).values:
+            raise InputError(f"thread {new_thread_id!r} already exists")
+        await saver.acopy_thread(thread_id, new_thread_id)
+        config = self.config(new_thread_id)
+        checkpoint_id = checkpoint_id or await self._last_decision_point(new_thread_id)
+        if checkpoint_id is not None:
+            config["configurable"].update(checkpoint_id=checkpoint_id, checkpoint_ns="")
+        at = await self.graph.aget_state(config)
+        if not at.values:
+            raise InputError(
+                f"thread {thread_id} has no checkpoint {checkpoint_id!r}",
+                hint=f"see `tta-codegen runs history {thread_id}`",
+            )
+        values = _state_of(at.values)
+        changes: dict[str, object] = {}
+        if model is not None or max_iterations is not None:
+            request = values["request"].model_copy(
+                update={
+                    k: v
+                    for k, v in (("model", model), ("max_iterations", max_iterations))
+                    if v is not None
+                }
+            )
+            changes["request"] = request
+        if model is not None:
+            changes["ranking"] = [
+                RankedModel(model=model, score=1.0, reasons=("fork --model",))
+            ]
+        if changes:
+            await self.graph.aupdate_state(config, changes)
+        return await self.run(thread_id=new_thread_id)
+
+    async def _last_decision_point(self, thread_id: str) -> str | None:
+        """The newest checkpoint where validate's router chose how to end the run
+        (so a fork with more rounds or another model can choose again)."""
+        async for snap in self.graph.aget_state_history(self.config(thread_id)):
+            if snap.next in (("write_output",), ("review",)):
+                return str(snap.config["configurable"]["checkpoint_id"])
+        return None
 
     async def run(
         self,

@@ -171,3 +171,30 @@ async def test_all_models_failing_is_exit_3_and_resumable(
     fake_llm.script(fenced(GOOD_CODE))
     recovered = await resume("dead", settings=settings)
     assert recovered.status == "succeeded"
+
+
+async def test_fork_a_failed_run_with_another_model_and_more_rounds(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    settings = Settings.load(config_file)
+    fake_llm.default = Reply(content=fenced(BUGGY_CODE))
+    failed = await generate(
+        request(tmp_path, max_iterations=0), settings=settings, thread_id="orig"
+    )
+    assert failed.status == "failed"
+    calls_before = len(fake_llm.calls())
+
+    fake_llm.script(fenced(GOOD_CODE), fenced(GOOD_TESTS), model="better/model")
+    async with Codegen.open(settings) as session:
+        forked = await session.fork(
+            "orig", new_thread_id="fork", model="better/model", max_iterations=1
+        )
+        original = await session.result("orig")
+
+    assert forked.status == "succeeded"
+    assert forked.model == "better/model"
+    assert [c.node for c in forked.calls] == ["generate", "refine", "generate_tests"]
+    assert len(fake_llm.calls("better/model")) == 2
+    assert len(fake_llm.calls()) == calls_before + 2
+    assert original.status == "failed"
+    assert (tmp_path / "calc.py").read_text() == GOOD_CODE

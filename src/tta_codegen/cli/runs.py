@@ -126,3 +126,60 @@ def history(ctx: typer.Context, thread_id: Annotated[str, typer.Argument()]) -> 
             str(row.step), row.checkpoint_id, row.node, when, str(row.iteration)
         )
     out_console().print(table)
+
+
+@app.command("fork")
+def fork(
+    ctx: typer.Context,
+    thread_id: Annotated[str, typer.Argument(help="The run to fork.")],
+    new_thread_id: Annotated[
+        str | None,
+        typer.Option("--thread-id", help="Id of the new thread (default: generated)."),
+    ] = None,
+    checkpoint: Annotated[
+        str | None,
+        typer.Option(
+            help="Checkpoint to go back to (see `runs history`); default: where the "
+            "run last decided how to end."
+        ),
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="Continue with this model.")] = None,
+    max_iterations: Annotated[
+        int | None,
+        typer.Option(min=0, max=20, help="Refinement rounds allowed in the fork."),
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Continue a run from an earlier checkpoint with another model or more rounds,
+    as a new thread (the original stays as it was)."""
+    from tta_codegen.engine import Codegen  # noqa: PLC0415
+    from tta_codegen.engine import new_thread_id as make_id
+    from tta_codegen.errors import CodegenError  # noqa: PLC0415
+    from tta_codegen.result import RunResult  # noqa: PLC0415
+    from tta_codegen.telemetry import setup_tracing  # noqa: PLC0415
+
+    settings = settings_of(ctx)
+    target = new_thread_id or make_id()
+
+    async def go() -> RunResult:
+        with setup_tracing(settings) as tracing:
+            async with Codegen.open(settings, tracer=tracing.tracer()) as session:
+                return await session.fork(
+                    thread_id,
+                    new_thread_id=target,
+                    checkpoint_id=checkpoint,
+                    model=model,
+                    max_iterations=max_iterations,
+                )
+
+    try:
+        result = asyncio.run(go())
+    except CodegenError as exc:
+        fail(exc)
+    if json_output:
+        print(result.model_dump_json())
+    else:
+        from tta_codegen.cli.summary import print_summary  # noqa: PLC0415
+
+        print_summary(result)
+    raise typer.Exit(result.exit_code)
