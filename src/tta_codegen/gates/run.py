@@ -7,6 +7,7 @@ import tempfile
 import time
 from collections.abc import Awaitable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tta_codegen.gates.dynamic import (
     DynamicOutcome,
@@ -20,7 +21,9 @@ from tta_codegen.gates.profiles import Profile, resolve
 from tta_codegen.gates.sandbox import Sandbox
 from tta_codegen.gates.static import bandit_gate, mypy_gate, ruff_gate, syntax_gate
 from tta_codegen.settings import GatesSettings, default_state_dir
-from tta_codegen.state import GateReport
+
+if TYPE_CHECKING:  # state imports gates.findings: import it lazily, no cycle
+    from tta_codegen.state import GateReport
 
 __all__ = ["run_gates"]
 
@@ -143,6 +146,8 @@ def _report(
     outcome: DynamicOutcome,
     timings: dict[str, float],
 ) -> GateReport:
+    from tta_codegen.state import GateReport
+
     findings = findings + _coverage_findings(outcome, profile)
     adjusted = [
         f.model_copy(update={"severity": "warning"})
