@@ -164,11 +164,10 @@ def _points(tree: ast.Module) -> list[tuple[str, int, int, int]]:
         if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         for node in ast.walk(func):
-            if node is func:
-                continue
             line = getattr(node, "lineno", func.lineno)
-            for k, _ in enumerate(_edits(node)):
-                found.append((func.name, index[id(node)], k, line))
+            if node is not func:
+                for k, _ in enumerate(_edits(node)):
+                    found.append((func.name, index[id(node)], k, line))
             body = getattr(node, "body", None)
             if isinstance(body, list) and len(body) > 1:
                 for s, stmt in enumerate(body):

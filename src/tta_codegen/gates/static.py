@@ -10,6 +10,7 @@ import ast
 import asyncio
 import json
 import sys
+import warnings
 from pathlib import Path
 
 from tta_codegen.gates.findings import Finding, Severity, Target
@@ -154,11 +155,13 @@ async def mypy_gate(
 
 def _bandit_scan(path: Path) -> list[tuple[str, str, str, str, int]]:
     # Imported here: loading bandit's plugins costs ~0.4 s, paid once per process.
-    from bandit.core import config, manager  # type: ignore[import-untyped]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # its plugin loader's deprecation noise
+        from bandit.core import config, manager  # type: ignore[import-untyped]
 
-    scanner = manager.BanditManager(config.BanditConfig(), "file", quiet=True)
-    scanner.discover_files([str(path)])
-    scanner.run_tests()
+        scanner = manager.BanditManager(config.BanditConfig(), "file", quiet=True)
+        scanner.discover_files([str(path)])
+        scanner.run_tests()
     return [
         (i.severity, i.confidence, i.test_id, i.text, i.lineno)
         for i in scanner.get_issue_list()
