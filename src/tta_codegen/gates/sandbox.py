@@ -160,6 +160,14 @@ class Sandbox:
             )
             if result.returncode is None:
                 raise SandboxError(f"the sandbox could not start: {result.stderr}")
+            if self.kind == "bwrap" and result.stderr.startswith(
+                ("bwrap:", "setpriv:")
+            ):
+                raise SandboxError(
+                    f"bubblewrap could not build the sandbox: {result.stderr.strip()}",
+                    hint="is this a container without user namespaces? "
+                    "see docs/gates.md",
+                )
             if outputs:
                 found = _read_outputs(workdir, outputs)
                 result = ExecResult(**{**result.__dict__, "outputs": found})
@@ -239,7 +247,7 @@ class Sandbox:
         if not self._root:
             return argv
         cmd = ["unshare", "--net", "--pid", "--fork", "--kill-child"]
-        if self._drops_privileges():
+        if self._drops_privileges() and shutil.which("setpriv"):
             return cmd + self._setpriv(uid) + argv
         if not self._warned:
             self._warned = True
@@ -272,4 +280,9 @@ def create_sandbox(settings: GatesSettings) -> Sandbox:
                 "apt-get install bubblewrap"
             )
         return Sandbox("process", settings)
+    if os.geteuid() == 0 and shutil.which("setpriv") is None:
+        raise SandboxError(
+            "setpriv (util-linux) is missing: cannot drop root for sandboxed code",
+            hint="apt-get install util-linux",
+        )
     return Sandbox("bwrap", settings)
