@@ -7,7 +7,8 @@ them the hidden tests catch), how many correct ones a static gate wrongly
 blocks, and seconds per validate (median, p95).
 
     PYTHONPATH=src /work/venv/bin/python bench/gates_humaneval.py \
-        [--tasks 164] [--mutant-tasks 40] [--mutants-per-task 3] [--profile production]
+        [--tasks 164] [--mutant-tasks 40] [--mutants-per-task 3] \
+        [--profile production] [--final-tasks 20]
 """
 
 from __future__ import annotations
@@ -131,7 +132,35 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             if by_tests and not is_flagged:
                 missed_caught.append(f"{problem['task_id']}: {mutant.description}")
 
+    final_seconds: list[float] = []
+    scores: list[float] = []
+    proving = settings.model_copy(update={"mutation": True})
+    for problem in problems[: args.final_tasks]:
+        started = time.monotonic()
+        report = await run_gates(
+            problem["prompt"] + problem["canonical_solution"],
+            tests_for(problem),
+            module_name=MODULE,
+            settings=proving,
+            sandbox=sandbox,
+            final=True,
+        )
+        final_seconds.append(time.monotonic() - started)
+        if report.mutation_score is not None:
+            scores.append(report.mutation_score)
+
     return {
+        "final_pass": {
+            "tasks": args.final_tasks,
+            "median_s": round(statistics.median(final_seconds), 3)
+            if final_seconds
+            else None,
+            "p95_s": round(pct(final_seconds, 0.95), 3) if final_seconds else None,
+            "mean_mutation_score": round(statistics.mean(scores), 3)
+            if scores
+            else None,
+            "suites_killing_no_mutant": sum(1 for x in scores if x == 0),
+        },
         "machine": f"{platform.machine()} {platform.python_version()}, "
         f"{len(__import__('os').sched_getaffinity(0))} cpus",
         "sandbox": sandbox.kind,
@@ -170,4 +199,5 @@ if __name__ == "__main__":
     parser.add_argument("--mutant-tasks", type=int, default=40)
     parser.add_argument("--mutants-per-task", type=int, default=3)
     parser.add_argument("--profile", default="production")
+    parser.add_argument("--final-tasks", type=int, default=20)
     print(json.dumps(asyncio.run(main(parser.parse_args())), indent=2))

@@ -98,7 +98,7 @@ async def test_logic_bug_is_caught_by_the_tests(
         "code",
         "test_calc.py",
     )
-    assert "test_edges" in failure.message
+    assert failure.message.startswith("test_above failed: assert 11 == 10")
     assert report.tests_failed == 1
 
 
