@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import secrets
 import shutil
 import stat
 import sys
@@ -109,7 +110,8 @@ class Sandbox:
         self.settings = settings
         self.python = sys.executable
         """Interpreter to use inside (has pytest, pytest-timeout, coverage)."""
-        self._uids = itertools.count()
+        # A random start keeps two processes' sandboxes apart in the uid range.
+        self._uids = itertools.count(secrets.randbelow(UID_RANGE))
         self._root = os.geteuid() == 0
         self._warned = False
 
