@@ -217,3 +217,16 @@ async def test_coverage_threshold_of_the_production_profile(
     assert ("coverage", "below-threshold", "tests") in blocking(report)
     lowered = production.model_copy(update={"min_coverage": 50.0})
     assert (await gates(CODE, tests, lowered, sandbox)).passed
+
+
+async def test_gates_also_run_in_the_fallback_sandbox(settings: GatesSettings) -> None:
+    from tta_codegen.gates import create_sandbox
+
+    fallback = settings.model_copy(update={"sandbox": "process"})
+    report = await gates(CODE, TESTS, fallback, create_sandbox(fallback))
+    assert report.passed
+    assert report.tests_passed == 4
+    broken = await gates(
+        CODE.replace("x > hi", "x > hi + 1"), TESTS, fallback, create_sandbox(fallback)
+    )
+    assert not broken.passed
