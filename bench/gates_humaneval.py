@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import json
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -201,3 +202,5 @@ if __name__ == "__main__":
     parser.add_argument("--profile", default="production")
     parser.add_argument("--final-tasks", type=int, default=20)
     print(json.dumps(asyncio.run(main(parser.parse_args())), indent=2))
+    for leftover in Path(tempfile.gettempdir()).glob("tta-bench-mypy-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
