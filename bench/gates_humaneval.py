@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import json
 import platform
-import shutil
 import statistics
 import sys
 import tempfile
@@ -68,7 +67,7 @@ def pct(values: list[float], q: float) -> float:
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     problems = list(read_problems().values())
-    cache = Path(tempfile.mkdtemp(prefix="tta-bench-mypy-"))
+    cache: Path = args.cache
     settings = GatesSettings(
         profile=args.profile,
         test_timeout_s=5,
@@ -201,6 +200,7 @@ if __name__ == "__main__":
     parser.add_argument("--mutants-per-task", type=int, default=3)
     parser.add_argument("--profile", default="production")
     parser.add_argument("--final-tasks", type=int, default=20)
-    print(json.dumps(asyncio.run(main(parser.parse_args())), indent=2))
-    for leftover in Path(tempfile.gettempdir()).glob("tta-bench-mypy-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="tta-bench-mypy-") as cache_dir:
+        arguments.cache = Path(cache_dir)
+        print(json.dumps(asyncio.run(main(arguments)), indent=2))
