@@ -186,6 +186,27 @@ class GatesSettings(_Section):
     """Check that generated tests kill mutants of the code."""
     sandbox: Literal["auto", "bwrap", "process"] = "auto"
     """bwrap (required isolation), process (weaker fallback), or auto."""
+    blocking_gates: list[str] | None = None
+    """Override the profile's blocking gates (syntax, ruff, mypy, bandit, import,
+    tests, locked, coverage, flaky, mutation); errors of other gates become advice."""
+    memory_mb: int = 2048
+    """Sandbox address-space limit per process (RLIMIT_AS)."""
+    max_processes: int = 64
+    """Sandbox process limit (RLIMIT_NPROC of the sandbox uid)."""
+    file_size_mb: int = 64
+    """Largest file sandboxed code may write (RLIMIT_FSIZE)."""
+    open_files: int = 256
+    """Sandbox open-file limit (RLIMIT_NOFILE)."""
+    sandbox_uid: int = 61000
+    """First uid of the unprivileged range sandboxed code runs as (when root)."""
+    max_mutants: int = 24
+    """Cap on mutants per final validate (a handful per function)."""
+    reruns: int = 2
+    """Extra runs of passing tests to catch flaky ones."""
+    static_timeout_s: float = 30.0
+    """Timeout of each static tool (ruff, mypy, bandit) subprocess."""
+    cache_dir: Path | None = None
+    """Type-checker cache; ``<state_dir>/mypy-cache`` when unset."""
 
 
 class ContextSettings(_Section):

@@ -159,6 +159,14 @@ class GateReport(_Value):
     """Share of mutants killed by the tests, 0-1."""
     timings: dict[str, float] = Field(default_factory=dict)
     """Seconds per gate."""
+    profile: str = ""
+    """Gate profile that decided what blocks (development, staging, production)."""
+    flaky_tests: tuple[str, ...] = ()
+    """Tests that passed, then failed on a re-run (final pass only)."""
+    mutants_total: int = 0
+    """Mutants the tests were run against (final pass only)."""
+    mutants_killed: int = 0
+    """Mutants at least one test failed on."""
 
 
 class ReviewDecision(_Value):

@@ -1,0 +1,135 @@
+"""``tta-codegen validate FILE``: the quality gates on any existing file."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+
+if TYPE_CHECKING:
+    from tta_codegen.state import GateReport
+
+__all__ = ["app", "validate_command"]
+
+app = typer.Typer(help="Run the quality gates on existing code.", add_completion=False)
+
+ProfileName = Literal["development", "staging", "production"]
+
+
+def _read(path: Path, what: str) -> str:
+    from tta_codegen.errors import InputError
+
+    if not path.is_file():
+        raise InputError(f"{what} not found: {path}")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {what} {path}: {exc}") from None
+
+
+def _print_table(report: GateReport) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title="Quality gates", show_lines=False)
+    for column in ("gate", "severity", "where", "code", "message"):
+        table.add_column(column, overflow="fold")
+    colour = {"error": "red", "warning": "yellow", "info": "dim"}
+    for f in report.findings:
+        where = f"{f.path}:{f.line}" if f.line else f.path
+        severity = f"[{colour[f.severity]}]{f.severity}[/]"
+        table.add_row(f.gate, severity, where, f.code, f.message)
+    if report.findings:
+        console.print(table)
+    summary = f"profile {report.profile}: "
+    if report.tests_ran:
+        summary += f"{report.tests_passed} passed, {report.tests_failed} failed"
+        if report.coverage is not None:
+            summary += f", coverage {report.coverage:.0f}%"
+    else:
+        summary += "no tests ran"
+    if report.mutation_score is not None:
+        summary += f", mutation score {report.mutation_score:.0%}"
+    verdict = "[green]PASSED[/]" if report.passed else "[red]BLOCKED[/]"
+    console.print(f"{verdict} ({summary})")
+
+
+def validate_command(
+    file: Annotated[Path, typer.Argument(help="Python module to check.")],
+    tests: Annotated[
+        Path | None, typer.Option("--tests", help="Its pytest tests file.")
+    ] = None,
+    locked_tests: Annotated[
+        Path | None,
+        typer.Option("--locked-tests", help="Tests that must keep passing as is."),
+    ] = None,
+    profile: Annotated[
+        ProfileName | None,
+        typer.Option("--profile", help="development, staging or production."),
+    ] = None,
+    prove: Annotated[
+        bool,
+        typer.Option("--prove", help="Also re-run the tests and run mutants."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="tta-codegen.toml to use.")
+    ] = None,
+) -> None:
+    """Run the quality gates on FILE (and its tests); exit 1 when something blocks."""
+    from tta_codegen.errors import CodegenError, InputError
+    from tta_codegen.gates import create_sandbox, run_gates
+    from tta_codegen.settings import Settings
+
+    try:
+        code = _read(file, "file")
+        test_text = _read(tests, "tests file") if tests is not None else None
+        locked = _read(locked_tests, "locked tests file") if locked_tests else None
+        module_name = file.stem
+        if not module_name.isidentifier():
+            raise InputError(f"{file.name} is not an importable module name")
+        settings = Settings.load(config)
+        gates = settings.gates
+        if profile is not None:
+            gates = gates.model_copy(update={"profile": profile})
+        report = asyncio.run(
+            run_gates(
+                code,
+                test_text,
+                module_name=module_name,
+                settings=gates,
+                sandbox=create_sandbox(gates),
+                locked_tests=locked,
+                final=prove and test_text is not None,
+            )
+        )
+    except CodegenError as exc:
+        print(f"error [{exc.code}]: {exc}", file=sys.stderr)
+        raise typer.Exit(exc.exit_code) from None
+    if as_json:
+        payload = {
+            "passed": report.passed,
+            "findings": [
+                f.model_dump(include={"gate", "severity", "path", "line", "code"})
+                | {"message": f.message, "target": f.target}
+                for f in report.findings
+            ],
+            "profile": report.profile,
+            "tests_passed": report.tests_passed,
+            "tests_failed": report.tests_failed,
+            "coverage": report.coverage,
+            "mutation_score": report.mutation_score,
+            "timings": report.timings,
+        }
+        print(json.dumps(payload))
+    else:
+        _print_table(report)
+    raise typer.Exit(0 if report.passed else 1)
+
+
+app.command("validate")(validate_command)

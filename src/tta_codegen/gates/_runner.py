@@ -1,0 +1,248 @@
+"""Driver executed INSIDE the sandbox (stdlib + pytest + coverage only).
+
+Never imported by tta-codegen itself: its source is copied into the sandbox
+work dir and run as ``python -I -B .tta/runner.py spec.json``. It imports the
+module under test (import check), runs the tests with a per-test timeout and
+line coverage, and when asked re-runs passing tests (flakiness) and runs them
+against mutants of the module, each in a forked child, all in this one process
+start. Results go to the JSON file named in the spec, rewritten after each phase
+so a wall-clock kill still leaves what was done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+import json
+import os
+import signal
+import sys
+import time
+import traceback
+from typing import Any
+
+os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+
+import coverage  # noqa: E402
+import pytest  # noqa: E402
+import pytest_timeout  # type: ignore[import-untyped]  # noqa: E402, F401
+
+CWD = os.getcwd()
+sys.path.insert(0, CWD)
+SPEC: dict[str, Any] = {}
+RESULT: dict[str, Any] = {}
+
+
+def save() -> None:
+    tmp = SPEC["result"] + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(RESULT, handle)
+    os.replace(tmp, SPEC["result"])
+
+
+class Collector:
+    """pytest plugin recording each test's outcome and collection errors."""
+
+    def __init__(self) -> None:
+        self.results: list[dict[str, Any]] = []
+        self.collect_errors: list[dict[str, Any]] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when != "call" and report.outcome == "passed":
+            return
+        if report.when == "teardown" and report.outcome == "skipped":
+            return
+        path, lineno = report.location[0], report.location[1]
+        message, line = "", (lineno or 0) + 1
+        if report.failed:
+            crash = getattr(report.longrepr, "reprcrash", None)
+            message = crash.message if crash is not None else str(report.longrepr)
+            if crash is not None and os.path.basename(crash.path) in SPEC["files"]:
+                path, line = os.path.basename(crash.path), crash.lineno
+        self.results.append(
+            {
+                "nodeid": report.nodeid,
+                "name": report.location[2],
+                "file": os.path.basename(report.location[0]),
+                "outcome": report.outcome,
+                "when": report.when,
+                "message": message[:800],
+                "path": os.path.basename(path),
+                "line": line,
+                "timeout": report.failed and "Timeout" in message[:200],
+                "duration": report.duration,
+            }
+        )
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            text = str(report.longrepr)
+            self.collect_errors.append(
+                {"path": os.path.basename(report.nodeid), "message": text[-1500:]}
+            )
+
+
+def pytest_args(extra: list[str]) -> list[str]:
+    return [
+        *SPEC["tests"],
+        "-q",
+        "--no-header",
+        "--tb=short",
+        "-p",
+        "pytest_timeout",
+        f"--timeout={SPEC['test_timeout']}",
+        "--timeout-method=signal",
+        "-p",
+        "no:cacheprovider",
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
+        *extra,
+    ]
+
+
+def import_check() -> bool:
+    module_file = os.path.join(CWD, SPEC["module"] + ".py")
+    try:
+        importlib.import_module(SPEC["module"])
+    except BaseException as exc:  # the module may raise anything, even SystemExit
+        line = None
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename == module_file:
+                line = frame.lineno
+        if isinstance(exc, SyntaxError) and exc.filename == module_file:
+            line = exc.lineno
+        RESULT["import"] = {
+            "ok": False,
+            "type": type(exc).__name__,
+            "error": str(exc)[:800],
+            "line": line,
+        }
+        return False
+    RESULT["import"] = {"ok": True}
+    return True
+
+
+def check() -> None:
+    module_file = os.path.join(CWD, SPEC["module"] + ".py")
+    cov = None
+    if SPEC["tests"]:
+        cov = coverage.Coverage(
+            data_file=None, include=[module_file], config_file=False
+        )
+        cov.start()
+    if not import_check() or not SPEC["tests"]:
+        if cov is not None:
+            cov.stop()
+        return
+    collector = Collector()
+    started = time.monotonic()
+    code = pytest.main(pytest_args([]), plugins=[collector])
+    RESULT["tests"] = {
+        "exit": int(code),
+        "results": collector.results,
+        "collect_errors": collector.collect_errors,
+        "duration": time.monotonic() - started,
+    }
+    assert cov is not None
+    cov.stop()
+    _, statements, _, missing, _ = cov.analysis2(module_file)
+    total = len(statements)
+    RESULT["coverage"] = 100.0 * (total - len(missing)) / total if total else 100.0
+
+
+def forget_workdir_modules() -> None:
+    for name, module in list(sys.modules.items()):
+        origin = getattr(module, "__file__", None) or ""
+        if origin.startswith(CWD + os.sep):
+            del sys.modules[name]
+
+
+def in_child(body: Any, timeout: float) -> int | None:
+    """Run ``body()`` in a forked child; its exit code, or None on timeout."""
+    pid = os.fork()
+    if pid == 0:
+        os.setpgid(0, 0)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        try:
+            code = body()
+        except BaseException:
+            code = 3
+        os._exit(code)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.005)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return None
+
+
+def reruns(timeout: float) -> None:
+    runs: list[list[dict[str, Any]]] = []
+    RESULT["reruns"] = runs
+    for index in range(SPEC["reruns"]):
+        out = f".tta/rerun{index}.json"
+
+        def body(out: str = out) -> int:
+            forget_workdir_modules()
+            collector = Collector()
+            code = pytest.main(pytest_args([]), plugins=[collector])
+            with open(out, "w", encoding="utf-8") as handle:
+                json.dump(collector.results, handle)
+            return int(code)
+
+        status = in_child(body, timeout)
+        try:
+            with open(out, encoding="utf-8") as handle:
+                runs.append(json.load(handle))
+        except (OSError, ValueError):
+            runs.append([{"nodeid": "*", "outcome": "failed", "status": status}])
+        save()
+
+
+def mutants(timeout: float) -> None:
+    outcomes: list[dict[str, Any]] = []
+    RESULT["mutants"] = outcomes
+    for mutant in SPEC["mutants"]:
+
+        def body(path: str = mutant["file"]) -> int:
+            forget_workdir_modules()
+            spec = importlib.util.spec_from_file_location(SPEC["module"], path)
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[SPEC["module"]] = module
+            spec.loader.exec_module(module)
+            args = pytest_args(["-x"])
+            return int(pytest.main(args, plugins=[]))
+
+        status = in_child(body, timeout)
+        killed = status != 0
+        outcomes.append({"id": mutant["id"], "killed": killed, "status": status})
+        save()
+
+
+def main() -> None:
+    with open(sys.argv[1], encoding="utf-8") as handle:
+        SPEC.update(json.load(handle))
+    os.makedirs(".tta", exist_ok=True)
+    check()
+    save()
+    tests = RESULT.get("tests")
+    if tests is None or tests["exit"] != 0 or not tests["results"]:
+        return
+    budget = float(SPEC["test_timeout"])
+    per_run = min(budget * 5, max(1.0, 3 * tests["duration"] + 1.0))
+    if SPEC["reruns"]:
+        reruns(per_run)
+    if SPEC["mutants"]:
+        mutants(per_run)
+
+
+if __name__ == "__main__":
+    main()

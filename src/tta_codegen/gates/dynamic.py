@@ -1,0 +1,294 @@
+"""Gates that execute the code, all inside the sandbox in one process start:
+import check, tests with per-test timeout and coverage, and (final pass) re-runs
+for flakiness and the mutation pass."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tta_codegen.gates._process import ExecResult
+from tta_codegen.gates.findings import Finding
+from tta_codegen.gates.mutation import Mutant
+from tta_codegen.gates.sandbox import Sandbox
+
+__all__ = ["DynamicOutcome", "locked_tests_name", "run_dynamic", "tests_name"]
+
+RUNNER = Path(__file__).with_name("_runner.py")
+RESULT = ".tta/result.json"
+
+
+def tests_name(module_name: str) -> str:
+    """File of the generated tests."""
+    return f"test_{module_name}.py"
+
+
+def locked_tests_name(module_name: str) -> str:
+    """File of the user's locked tests, always written from the locked source."""
+    return f"test_{module_name}_locked.py"
+
+
+@dataclass
+class DynamicOutcome:
+    """What the sandboxed run found."""
+
+    findings: list[Finding] = field(default_factory=list)
+    tests_ran: bool = False
+    passed: int = 0
+    failed: int = 0
+    coverage: float | None = None
+    flaky: list[str] = field(default_factory=list)
+    mutants_total: int = 0
+    mutants_killed: int = 0
+    duration_s: float = 0.0
+
+
+async def run_dynamic(
+    sandbox: Sandbox,
+    module_name: str,
+    files: dict[str, str],
+    *,
+    test_timeout_s: float,
+    run_timeout_s: float,
+    reruns: int = 0,
+    mutants: list[Mutant] | None = None,
+) -> DynamicOutcome:
+    """Run the runner once in the sandbox and turn its result into findings."""
+    module_file = f"{module_name}.py"
+    test_files = [n for n in files if n != module_file]
+    payload = dict(files)
+    payload[".tta/runner.py"] = RUNNER.read_text()
+    payload["pytest.ini"] = "[pytest]\n"
+    for mutant in mutants or []:
+        payload[f".tta/mutants/{mutant.id}/{module_file}"] = mutant.source
+    spec = {
+        "module": module_name,
+        "tests": test_files,
+        "files": [module_file, *test_files],
+        "test_timeout": test_timeout_s,
+        "reruns": reruns,
+        "mutants": [
+            {"id": m.id, "file": f".tta/mutants/{m.id}/{module_file}"}
+            for m in mutants or []
+        ],
+        "result": RESULT,
+    }
+    payload[".tta/spec.json"] = json.dumps(spec)
+    timeout = run_timeout_s * (2 if mutants or reruns else 1)
+    result = await sandbox.run(
+        ["python", "-I", "-B", ".tta/runner.py", ".tta/spec.json"],
+        payload,
+        timeout_s=timeout,
+        outputs=(RESULT,),
+    )
+    try:
+        data: dict[str, Any] = json.loads(result.outputs.get(RESULT, "{}"))
+    except ValueError:
+        data = {}
+    outcome = DynamicOutcome(duration_s=result.duration_s)
+    _import_findings(outcome, data, result, module_file)
+    _test_findings(outcome, data, result, module_name, test_files)
+    _flaky_findings(outcome, data)
+    _mutation_findings(outcome, data, mutants or [], module_file)
+    return outcome
+
+
+def _crash(result: ExecResult) -> str:
+    if result.timed_out:
+        return f"killed at the {result.killed_reason}"
+    tail = result.stderr.strip().splitlines()[-3:]
+    return f"exit status {result.returncode}: " + " | ".join(tail)[-400:]
+
+
+def _import_findings(
+    outcome: DynamicOutcome, data: dict[str, Any], result: ExecResult, path: str
+) -> None:
+    info = data.get("import")
+    if info is None:
+        outcome.findings.append(
+            Finding(
+                gate="import",
+                severity="error",
+                code="crashed",
+                message=f"importing the module ended the process ({_crash(result)})",
+                path=path,
+            )
+        )
+    elif not info["ok"]:
+        outcome.findings.append(
+            Finding(
+                gate="import",
+                severity="error",
+                code=info["type"],
+                message=f"importing the module raised {info['type']}: {info['error']}",
+                path=path,
+                line=info.get("line"),
+            )
+        )
+
+
+def _test_findings(
+    outcome: DynamicOutcome,
+    data: dict[str, Any],
+    result: ExecResult,
+    module: str,
+    test_files: list[str],
+) -> None:
+    if not data.get("import", {}).get("ok"):
+        return
+    tests = data.get("tests")
+    if tests is None:
+        if test_files:
+            outcome.findings.append(
+                Finding(
+                    gate="tests",
+                    severity="error",
+                    code="run-timeout" if result.timed_out else "crashed",
+                    message=f"the test run did not finish ({_crash(result)})",
+                )
+            )
+        return
+    outcome.tests_ran = True
+    locked = locked_tests_name(module)
+    for error in tests["collect_errors"]:
+        in_locked = error["path"] == locked
+        outcome.findings.append(
+            Finding(
+                gate="tests",
+                severity="error",
+                code="collection-error",
+                message=f"{error['path']} cannot be collected: "
+                + _last_line(error["message"]),
+                path=error["path"],
+                target="code" if in_locked else "tests",
+            )
+        )
+    for item in tests["results"]:
+        if item["outcome"] == "passed" and item["when"] == "call":
+            outcome.passed += 1
+        elif item["outcome"] == "failed":
+            outcome.failed += 1
+            outcome.findings.append(_failure(item))
+    ran_locked = any(r["file"] == locked for r in tests["results"])
+    if locked in test_files and not ran_locked and not tests["collect_errors"]:
+        outcome.findings.append(
+            Finding(
+                gate="locked",
+                severity="error",
+                code="locked-not-run",
+                message="the locked tests did not run",
+                path=locked,
+                target="tests",
+            )
+        )
+    generated = tests_name(module)
+    if (
+        generated in test_files
+        and not any(r["file"] == generated for r in tests["results"])
+        and not any(e["path"] == generated for e in tests["collect_errors"])
+    ):
+        outcome.findings.append(
+            Finding(
+                gate="tests",
+                severity="error",
+                code="no-tests",
+                message="the tests file defines no test that pytest collects",
+                path=generated,
+                target="tests",
+            )
+        )
+    outcome.coverage = data.get("coverage")
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("E ")]
+    return (errors[-1][2:].strip() if errors else lines[-1] if lines else "")[:400]
+
+
+def _failure(item: dict[str, Any]) -> Finding:
+    name = item["name"]
+    if item["timeout"]:
+        return Finding(
+            gate="tests",
+            severity="error",
+            code="timeout",
+            message=f"{name} timed out (hangs or is too slow)",
+            path=item["file"],
+            line=item["line"],
+        )
+    phase = "" if item["when"] == "call" else f" in {item['when']}"
+    first = item["message"].strip().splitlines()
+    return Finding(
+        gate="tests",
+        severity="error",
+        code="failed",
+        message=f"{name} failed{phase}: {' '.join(first[:3])[:400]}",
+        path=item["path"],
+        line=item["line"],
+    )
+
+
+def _flaky_findings(outcome: DynamicOutcome, data: dict[str, Any]) -> None:
+    passed_first = {
+        r["nodeid"]: r["name"]
+        for r in data.get("tests", {}).get("results", [])
+        if r["outcome"] == "passed"
+    }
+    flaky: dict[str, str] = {}
+    for run in data.get("reruns", []):
+        for item in run:
+            if item["nodeid"] == "*":
+                flaky["*"] = "the re-run"
+            elif item["outcome"] == "failed" and item["nodeid"] in passed_first:
+                flaky[item["nodeid"]] = passed_first[item["nodeid"]]
+    for nodeid, name in flaky.items():
+        outcome.flaky.append(name)
+        outcome.findings.append(
+            Finding(
+                gate="flaky",
+                severity="error",
+                code="flaky",
+                message=f"{name} passed, then failed on a re-run: make it "
+                "deterministic or drop it",
+                path=nodeid.split("::")[0] if nodeid != "*" else "",
+                target="tests",
+            )
+        )
+
+
+def _mutation_findings(
+    outcome: DynamicOutcome, data: dict[str, Any], mutants: list[Mutant], path: str
+) -> None:
+    results = data.get("mutants")
+    if not mutants or results is None:
+        return
+    by_id = {m.id: m for m in mutants}
+    outcome.mutants_total = len(results)
+    outcome.mutants_killed = sum(1 for r in results if r["killed"])
+    survivors = [by_id[r["id"]] for r in results if not r["killed"]]
+    if outcome.mutants_total and not outcome.mutants_killed:
+        outcome.findings.append(
+            Finding(
+                gate="mutation",
+                severity="error",
+                code="no-mutant-killed",
+                message=f"the tests pass on all {outcome.mutants_total} mutants of "
+                "the code: they check almost nothing; assert exact results",
+                target="tests",
+            )
+        )
+    for mutant in survivors[:3]:
+        outcome.findings.append(
+            Finding(
+                gate="mutation",
+                severity="warning",
+                code="survived",
+                message=f"no test notices {mutant.description} in {mutant.function}()",
+                path=path,
+                line=mutant.line,
+                target="tests",
+            )
+        )

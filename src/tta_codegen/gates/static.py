@@ -1,0 +1,193 @@
+"""Static gates: syntax (in-process parse), ruff, mypy and bandit (subprocesses).
+
+None of them executes the generated code; each tool runs with a timeout on
+files in a scratch directory, with a pinned, explicit configuration.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import json
+import sys
+import warnings
+from pathlib import Path
+
+from tta_codegen.gates.findings import Finding, Severity, Target
+
+__all__ = [
+    "MYPY_BLOCKING",
+    "RUFF_ADVISORY",
+    "RUFF_BLOCKING",
+    "bandit_gate",
+    "mypy_gate",
+    "ruff_gate",
+    "syntax_gate",
+]
+
+RUFF_BLOCKING = ("E9", "F63", "F7", "F82")
+"""Ruff rules that block: syntax/IO errors, invalid comparisons and asserts,
+statements outside their context, undefined names."""
+RUFF_ADVISORY = ("F", "E", "W", "I", "B", "C4", "UP", "SIM")
+"""The rest of the team's rule set: advice fed to refinement."""
+MYPY_BLOCKING = frozenset({"name-defined", "call-arg", "misc-syntax", "syntax"})
+"""mypy error codes that block (definite runtime errors); the rest is advice.
+Chosen on HumanEval: none of them fires on a correct solution."""
+BANDIT_SEVERITY: dict[str, Severity] = {
+    "HIGH": "warning",
+    "MEDIUM": "warning",
+    "LOW": "info",
+}
+
+
+def syntax_gate(source: str, path: str, target: Target) -> list[Finding]:
+    """A finding when ``source`` does not parse (ast only, never executed)."""
+    try:
+        ast.parse(source, filename=path)
+    except SyntaxError as exc:
+        return [
+            Finding(
+                gate="syntax",
+                severity="error",
+                code="E999",
+                message=f"syntax error: {exc.msg}",
+                path=path,
+                line=exc.lineno,
+                target=target,
+            )
+        ]
+    return []
+
+
+async def _tool(argv: list[str], cwd: Path, timeout_s: float) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        *argv,
+        cwd=cwd,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(), timeout_s)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        return -1, "", f"timed out after {timeout_s:g}s"
+    return proc.returncode or 0, out.decode(errors="replace"), err.decode()
+
+
+def _tool_failure(gate: str, detail: str) -> Finding:
+    return Finding(
+        gate=gate,
+        severity="warning",
+        code="tool-error",
+        message=f"{gate} could not check the code: {detail.strip()[-300:]}",
+    )
+
+
+async def ruff_gate(
+    workdir: Path, files: dict[str, Target], timeout_s: float
+) -> list[Finding]:
+    """Ruff with the pinned rule set; blocking only for ``RUFF_BLOCKING``."""
+    argv = [str(Path(sys.executable).parent / "ruff"), "check", "--isolated"]
+    argv += ["--select", ",".join(RUFF_ADVISORY), "--output-format", "json"]
+    argv += ["--no-cache", "--target-version", "py312", "--line-length", "88"]
+    code, out, err = await _tool([*argv, *files], workdir, timeout_s)
+    try:
+        items = json.loads(out)
+    except ValueError:
+        return [_tool_failure("ruff", err or out)]
+    findings = []
+    for item in items:
+        rule = item.get("code") or "E999"
+        if rule == "invalid-syntax":
+            rule = "E999"
+        name = Path(item["filename"]).name
+        findings.append(
+            Finding(
+                gate="ruff",
+                severity="error" if rule.startswith(RUFF_BLOCKING) else "warning",
+                code=rule,
+                message=item["message"],
+                path=name,
+                line=item["location"]["row"],
+                target=files.get(name, "code"),
+            )
+        )
+    return findings
+
+
+async def mypy_gate(
+    workdir: Path, path: str, cache_dir: Path, timeout_s: float
+) -> list[Finding]:
+    """mypy (non-strict, warm cache); blocking only for ``MYPY_BLOCKING`` codes."""
+    config = workdir / "mypy.ini"
+    config.write_text("[mypy]\n")
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    argv = [sys.executable, "-m", "mypy", "--config-file", str(config)]
+    argv += ["--cache-dir", str(cache_dir), "-O", "json", "--no-error-summary"]
+    argv += ["--ignore-missing-imports", "--follow-imports=silent"]
+    argv += ["--python-version", "3.12", path]
+    code, out, err = await _tool(argv, workdir, timeout_s)
+    if code not in (0, 1):
+        return [_tool_failure("mypy", err or out)]
+    findings = []
+    for line in out.splitlines():
+        try:
+            item = json.loads(line)
+        except ValueError:
+            continue
+        if item.get("severity") != "error":
+            continue
+        rule = item.get("code") or "misc"
+        findings.append(
+            Finding(
+                gate="mypy",
+                severity="error" if rule in MYPY_BLOCKING else "warning",
+                code=rule,
+                message=item["message"],
+                path=Path(item["file"]).name,
+                line=item.get("line"),
+            )
+        )
+    return findings
+
+
+def _bandit_scan(path: Path) -> list[tuple[str, str, str, str, int]]:
+    # Imported here: loading bandit's plugins costs ~0.4 s, paid once per process.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # its plugin loader's deprecation noise
+        from bandit.core import config, manager  # type: ignore[import-untyped]
+
+        scanner = manager.BanditManager(config.BanditConfig(), "file", quiet=True)
+        scanner.discover_files([str(path)])
+        scanner.run_tests()
+    return [
+        (i.severity, i.confidence, i.test_id, i.text, i.lineno)
+        for i in scanner.get_issue_list()
+    ]
+
+
+async def bandit_gate(workdir: Path, path: str, timeout_s: float) -> list[Finding]:
+    """bandit (in-process: it only parses); blocking only for HIGH severity with
+    HIGH confidence."""
+    try:
+        issues = await asyncio.wait_for(
+            asyncio.to_thread(_bandit_scan, workdir / path), timeout_s
+        )
+    except TimeoutError:
+        return [_tool_failure("bandit", f"timed out after {timeout_s:g}s")]
+    findings = []
+    for severity, confidence, test_id, text, line in issues:
+        high = severity == "HIGH" and confidence == "HIGH"
+        findings.append(
+            Finding(
+                gate="bandit",
+                severity="error" if high else BANDIT_SEVERITY.get(severity, "info"),
+                code=test_id,
+                message=text,
+                path=path,
+                line=line,
+            )
+        )
+    return findings
