@@ -1,0 +1,393 @@
+"""The model gateway: what every LLM-calling graph node calls.
+
+``chat`` walks the candidates in order. For each it checks, without calling:
+paid-after-free, the context window, the budget (worst case reserved), the
+circuit breaker and the free-tier quota; then it streams the call, retrying
+429/5xx/timeouts/dropped streams with exponential backoff and jitter (honouring
+Retry-After, capped by ``routing.backoff_max_s``); then it moves on to the next
+candidate. Every attempt updates stats and breakers; the cost is committed to
+the ledgers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from decimal import Decimal
+
+from langchain_core.messages import BaseMessage
+from langchain_openai import ChatOpenAI
+from opentelemetry import trace
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+)
+
+from tta_codegen.errors import (
+    BudgetExceededError,
+    ModelCallError,
+    ModelUnavailableError,
+)
+from tta_codegen.models._call import CallOutcome, stream_once, to_langchain
+from tta_codegen.models._client import make_client
+from tta_codegen.models._store import open_redis
+from tta_codegen.models.breaker import BreakerBoard
+from tta_codegen.models.budget import Budget, Reservation
+from tta_codegen.models.catalog import Catalog
+from tta_codegen.models.cost import call_cost, estimate_tokens
+from tta_codegen.models.messages import ChatMessage, ChatResult
+from tta_codegen.models.selection import ModelRequirements, select_models
+from tta_codegen.models.stats import StatsStore, open_stats_store
+from tta_codegen.settings import ModelEntry, Settings
+from tta_codegen.state import Attempt, LLMCall, RankedModel
+from tta_codegen.telemetry import genai
+
+__all__ = ["ChatMessage", "ChatResult", "ModelGateway"]
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class _Skip(Exception):
+    """A candidate refused before any request (quota, breaker)."""
+
+
+class ModelGateway:
+    """Selection, fallback, retries, breakers, budgets and cost for LLM calls."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        catalog: Catalog,
+        stats: StatsStore,
+        breakers: BreakerBoard,
+        budget: Budget,
+        tracer: trace.Tracer | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.settings = settings
+        self.catalog = catalog
+        self.stats = stats
+        self.breakers = breakers
+        self.budget = budget
+        self._tracer = tracer or trace.NoOpTracer()
+        self._sleep = sleep
+        self._clients: dict[str, ChatOpenAI] = {}
+
+    @classmethod
+    @asynccontextmanager
+    async def open(
+        cls,
+        settings: Settings,
+        *,
+        tracer: trace.Tracer | None = None,
+        clock: Callable[[], float] = time.time,
+        sleep: Sleep = asyncio.sleep,
+    ) -> AsyncIterator[ModelGateway]:
+        """A gateway on Redis (``routing.stats_url``) or the local state files.
+
+        ``clock`` is wall-clock seconds: breaker timing, quota windows, UTC day.
+        """
+        url = settings.routing.stats_url
+        redis = open_redis(url) if url else None
+        try:
+            yield cls(
+                settings,
+                catalog=Catalog(settings),
+                stats=open_stats_store(settings, redis),
+                breakers=BreakerBoard.from_settings(settings, redis, clock),
+                budget=Budget.from_settings(settings, redis, clock),
+                tracer=tracer,
+                sleep=sleep,
+            )
+        finally:
+            if redis is not None:
+                await redis.aclose()
+
+    async def select(self, requirements: ModelRequirements) -> list[RankedModel]:
+        """Rank every catalog model for ``requirements`` (eligible first)."""
+        snapshot = await self.stats.snapshot()
+        ids = [e.id for e in self.catalog.all()]
+        return select_models(
+            self.catalog,
+            snapshot,
+            requirements,
+            breakers=await self.breakers.states(ids),
+            now=self.breakers.now(),
+            breaker_reset_s=self.breakers.reset_s,
+        )
+
+    async def record_gate_outcome(
+        self, model: str, task_type: str, passed: bool
+    ) -> None:
+        """Feed a validate result back into selection."""
+        await self.stats.record_gate_outcome(model, task_type, passed)
+
+    def _client(self, entry: ModelEntry) -> ChatOpenAI:
+        client = self._clients.get(entry.id)
+        if client is None:
+            provider = self.settings.provider(entry.provider)
+            client = make_client(entry.id, entry.provider, provider)
+            self._clients[entry.id] = client
+        return client
+
+    def _output_cap(self, entry: ModelEntry, requested: int | None) -> int:
+        cap = requested or self.settings.generation.max_output_tokens
+        return min(cap, entry.max_output_tokens) if entry.max_output_tokens else cap
+
+    def _precheck(
+        self, entry: ModelEntry, first_free: bool, prompt_tokens: int, out_cap: int
+    ) -> str | None:
+        if (
+            first_free
+            and not entry.is_free
+            and not self.settings.routing.allow_paid_fallback
+        ):
+            return "paid model after a free one (routing.allow_paid_fallback is off)"
+        if prompt_tokens + out_cap > entry.context_window:
+            return (
+                f"context window {entry.context_window} too small for ~{prompt_tokens} "
+                f"prompt + {out_cap} output tokens"
+            )
+        return None
+
+    async def chat(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        candidates: Sequence[str],
+        node: str,
+        template: str,
+        run_spent: Decimal = Decimal(0),
+        max_output_tokens: int | None = None,
+        temperature: float | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> ChatResult:
+        """The first answer from ``candidates`` in order; see the module doc.
+
+        Raises BudgetExceededError when a budget refused every candidate that was
+        not otherwise skipped, ModelUnavailableError when all failed, ConfigError
+        for a missing API key.
+        """
+        prompt_tokens = estimate_tokens(m.content for m in messages)
+        lc_messages = to_langchain(messages)
+        attempts: list[Attempt] = []
+        refusal: BudgetExceededError | None = None
+        first_free: bool | None = None
+        for model_id in candidates:
+            entry = self.catalog.get(model_id)
+            first_free = entry.is_free if first_free is None else first_free
+            out_cap = self._output_cap(entry, max_output_tokens)
+            reason = self._precheck(entry, first_free, prompt_tokens, out_cap)
+            if reason is not None:
+                attempts.append(
+                    Attempt(model=model_id, outcome="skipped", reason=reason)
+                )
+                continue
+            client = self._client(entry)
+            try:
+                held = await self.budget.reserve(
+                    call_cost(entry, prompt_tokens, out_cap), run_spent=run_spent
+                )
+            except BudgetExceededError as exc:
+                refusal = refusal or exc
+                attempts.append(
+                    Attempt(model=model_id, outcome="skipped", reason=exc.message)
+                )
+                continue
+            try:
+                outcome = await self._call_model(
+                    entry,
+                    client,
+                    lc_messages,
+                    out_cap,
+                    temperature,
+                    on_token,
+                    template,
+                    attempts,
+                )
+            except ModelCallError:
+                await self.budget.release(held)  # each failed request is in attempts
+                continue
+            except _Skip as exc:
+                await self.budget.release(held)
+                attempts.append(
+                    Attempt(model=model_id, outcome="skipped", reason=str(exc))
+                )
+                continue
+            return await self._finish(entry, outcome, held, node, template, attempts)
+        raise _unavailable(attempts, refusal)
+
+    async def _finish(
+        self,
+        entry: ModelEntry,
+        outcome: CallOutcome,
+        held: Reservation,
+        node: str,
+        template: str,
+        attempts: list[Attempt],
+    ) -> ChatResult:
+        input_tokens = outcome.input_tokens
+        output_tokens = outcome.output_tokens
+        cost = outcome.provider_cost
+        if cost is None and input_tokens is not None and output_tokens is not None:
+            cost = call_cost(entry, input_tokens, output_tokens)
+        await self.budget.commit(held, cost)
+        call = LLMCall(
+            node=node,
+            model=entry.id,
+            provider=entry.provider,
+            template=template,
+            latency_ms=round(outcome.latency_ms, 3),
+            input_tokens=input_tokens or 0,
+            output_tokens=output_tokens or 0,
+            cost_usd=cost,
+            finish_reason=outcome.finish_reason,
+            attempts=tuple(attempts),
+        )
+        return ChatResult(text=outcome.text, call=call)
+
+    def _wait(self, state: RetryCallState) -> float:
+        routing = self.settings.routing
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, ModelCallError) and exc.retry_after_s is not None:
+            return min(exc.retry_after_s, routing.backoff_max_s)
+        base: float = routing.backoff_initial_s * 2 ** (state.attempt_number - 1)
+        return min(
+            base + random.uniform(0, routing.backoff_initial_s), routing.backoff_max_s
+        )
+
+    async def _call_model(
+        self,
+        entry: ModelEntry,
+        client: ChatOpenAI,
+        messages: list[BaseMessage],
+        out_cap: int,
+        temperature: float | None,
+        on_token: Callable[[str], None] | None,
+        template: str,
+        attempts: list[Attempt],
+    ) -> CallOutcome:
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(max(1, self.settings.routing.retries_per_model)),
+            wait=self._wait,
+            retry=retry_if_exception(
+                lambda e: isinstance(e, ModelCallError) and e.retryable
+            ),
+            sleep=self._sleep,
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await self._attempt(
+                    entry,
+                    client,
+                    messages,
+                    out_cap,
+                    temperature,
+                    on_token,
+                    template,
+                    attempts,
+                )
+        raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
+
+    async def _attempt(
+        self,
+        entry: ModelEntry,
+        client: ChatOpenAI,
+        messages: list[BaseMessage],
+        out_cap: int,
+        temperature: float | None,
+        on_token: Callable[[str], None] | None,
+        template: str,
+        attempts: list[Attempt],
+    ) -> CallOutcome:
+        reason = await self.breakers.acquire(entry.id)
+        if reason is None and entry.is_free:
+            provider = self.settings.provider(entry.provider)
+            reason = await self.budget.take_free_slot(entry.provider, provider)
+        if reason is not None:
+            raise _Skip(reason)
+        with self._tracer.start_as_current_span(
+            f"chat {entry.id}", kind=trace.SpanKind.CLIENT
+        ) as span:
+            _start_span(span, entry, template, out_cap, temperature, attempts)
+            started = time.perf_counter()
+            try:
+                outcome = await stream_once(
+                    client,
+                    entry.id,
+                    messages,
+                    max_output_tokens=out_cap,
+                    temperature=temperature,
+                    on_token=on_token,
+                    span=span,
+                    capture_content=self.settings.telemetry.capture_content,
+                )
+            except ModelCallError as exc:
+                latency_ms = (time.perf_counter() - started) * 1000
+                span.set_status(trace.Status(trace.StatusCode.ERROR, exc.message))
+                span.set_attribute("error.type", str(exc.status or "ModelCallError"))
+                await self.stats.record_call(entry.id, latency_ms, ok=False)
+                await self.breakers.record_failure(entry.id)
+                attempts.append(
+                    Attempt(
+                        model=entry.id,
+                        outcome="error",
+                        reason=exc.message,
+                        latency_ms=round(latency_ms, 3),
+                    )
+                )
+                raise
+            cost = outcome.provider_cost
+            if cost is None and outcome.input_tokens is not None:
+                cost = call_cost(
+                    entry, outcome.input_tokens, outcome.output_tokens or 0
+                )
+            if cost is not None:
+                span.set_attribute(genai.TTA_COST_USD, float(cost))
+        await self.stats.record_call(entry.id, outcome.latency_ms, ok=True)
+        await self.breakers.record_success(entry.id)
+        return outcome
+
+
+def _start_span(
+    span: trace.Span,
+    entry: ModelEntry,
+    template: str,
+    out_cap: int,
+    temperature: float | None,
+    attempts: Sequence[Attempt],
+) -> None:
+    span.set_attribute(genai.GEN_AI_OPERATION_NAME, "chat")
+    span.set_attribute(genai.GEN_AI_PROVIDER_NAME, entry.provider)
+    span.set_attribute(genai.GEN_AI_REQUEST_MODEL, entry.id)
+    span.set_attribute(genai.GEN_AI_REQUEST_MAX_TOKENS, out_cap)
+    if temperature is not None:
+        span.set_attribute(genai.GEN_AI_REQUEST_TEMPERATURE, temperature)
+    span.set_attribute(genai.TTA_TEMPLATE, template)
+    for previous in attempts:
+        span.add_event(
+            "tta.fallback",
+            {
+                "tta.model": previous.model,
+                "tta.outcome": previous.outcome,
+                "tta.reason": previous.reason,
+            },
+        )
+
+
+def _unavailable(
+    attempts: Sequence[Attempt], refusal: BudgetExceededError | None
+) -> ModelUnavailableError:
+    tried = "; ".join(f"{a.model}: {a.outcome} ({a.reason})" for a in attempts)
+    if refusal is not None and not any(a.outcome == "error" for a in attempts):
+        return BudgetExceededError(refusal.message, hint=refusal.hint)
+    if not attempts:
+        return ModelUnavailableError("no candidate models were given")
+    return ModelUnavailableError(f"no model could answer: {tried}")
