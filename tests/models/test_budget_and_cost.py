@@ -26,7 +26,9 @@ async def test_cost_is_the_providers_usage_cost(
     make_settings: SettingsFactory, fake_llm: FakeOpenAIServer
 ) -> None:
     fake_llm.script(
-        Reply(content="x", prompt_tokens=1000, completion_tokens=500, cost_usd=0.004321),
+        Reply(
+            content="x", prompt_tokens=1000, completion_tokens=500, cost_usd=0.004321
+        ),
         model="m-a",
     )
     async with ModelGateway.open(make_settings()) as gw:
@@ -48,7 +50,9 @@ async def test_cost_falls_back_to_catalog_prices_then_unknown(
     fake_llm.script(Reply(content="x", prompt_tokens=1000, completion_tokens=500))
     async with ModelGateway.open(settings) as gw:
         priced = await gw.chat(ASK, candidates=["m-a"], node="generate", template="t")
-        unknown = await gw.chat(ASK, candidates=["unpriced"], node="generate", template="t")
+        unknown = await gw.chat(
+            ASK, candidates=["unpriced"], node="generate", template="t"
+        )
     # $1/Mtok in, $2/Mtok out
     assert priced.call.cost_usd == Decimal("0.002")
     assert unknown.call.cost_usd is None
@@ -87,7 +91,9 @@ async def test_daily_budget_refuses_paid_but_a_free_model_still_answers(
         routing={"allow_paid_fallback": True},
     )
     async with ModelGateway.open(settings) as gw:
-        result = await gw.chat(ASK, candidates=["p", "f:free"], node="generate", template="t")
+        result = await gw.chat(
+            ASK, candidates=["p", "f:free"], node="generate", template="t"
+        )
     assert result.call.model == "f:free"
     assert "max_cost_per_day_usd" in result.call.attempts[0].reason
     assert fake_llm.calls("p") == []
@@ -168,7 +174,9 @@ async def test_commit_replaces_the_hold_and_expired_holds_are_released(
         await budget.reserve(Decimal("1.50"), run_spent=Decimal(0))
     await budget.commit(held, Decimal("0.25"))
     assert (await budget.today()).spent == Decimal("0.25")
-    await budget.reserve(Decimal("4.70"), run_spent=Decimal(0))  # crashed: never committed
+    await budget.reserve(
+        Decimal("4.70"), run_spent=Decimal(0)
+    )  # crashed: never committed
     clock.advance(61)
     await budget.reserve(Decimal("4.70"), run_spent=Decimal(0))
     clock.advance(86_400)  # a new UTC day starts from zero

@@ -21,7 +21,9 @@ async def test_dead_model_falls_back_to_next(
     fake_llm.script(*[Reply(status=500)] * 3, model="m-a")
     fake_llm.script(Reply(content="def add(a, b): return a + b"), model="m-b")
     async with ModelGateway.open(make_settings(), sleep=sleep) as gw:
-        result = await gw.chat(ASK, candidates=["m-a", "m-b"], node="generate", template="t")
+        result = await gw.chat(
+            ASK, candidates=["m-a", "m-b"], node="generate", template="t"
+        )
     assert result.text == "def add(a, b): return a + b"
     assert result.call.model == "m-b"
     assert [a.model for a in result.call.attempts] == ["m-a"] * 3
@@ -36,7 +38,9 @@ async def test_non_retryable_4xx_moves_on_at_once(
     fake_llm.script(Reply(status=400, content="bad request"), model="m-a")
     fake_llm.script(Reply(content="ok"), model="m-b")
     async with ModelGateway.open(make_settings(), sleep=sleep) as gw:
-        result = await gw.chat(ASK, candidates=["m-a", "m-b"], node="generate", template="t")
+        result = await gw.chat(
+            ASK, candidates=["m-a", "m-b"], node="generate", template="t"
+        )
     assert result.call.model == "m-b"
     assert len(fake_llm.calls("m-a")) == 1
     assert sleep.delays == []
@@ -45,7 +49,9 @@ async def test_non_retryable_4xx_moves_on_at_once(
 async def test_429_is_retried_after_retry_after(
     make_settings: SettingsFactory, fake_llm: FakeOpenAIServer, sleep: RecordedSleep
 ) -> None:
-    fake_llm.script(Reply(status=429, retry_after_s=7), Reply(content="ok"), model="m-a")
+    fake_llm.script(
+        Reply(status=429, retry_after_s=7), Reply(content="ok"), model="m-a"
+    )
     async with ModelGateway.open(make_settings(), sleep=sleep) as gw:
         result = await gw.chat(ASK, candidates=["m-a"], node="generate", template="t")
     assert result.text == "ok"
@@ -56,7 +62,9 @@ async def test_429_is_retried_after_retry_after(
 async def test_retry_after_is_capped_by_backoff_max(
     make_settings: SettingsFactory, fake_llm: FakeOpenAIServer, sleep: RecordedSleep
 ) -> None:
-    fake_llm.script(Reply(status=503, retry_after_s=3600), Reply(content="ok"), model="m-a")
+    fake_llm.script(
+        Reply(status=503, retry_after_s=3600), Reply(content="ok"), model="m-a"
+    )
     settings = make_settings(routing={"backoff_max_s": 4.0})
     async with ModelGateway.open(settings, sleep=sleep) as gw:
         await gw.chat(ASK, candidates=["m-a"], node="generate", template="t")
@@ -67,7 +75,9 @@ async def test_dropped_stream_is_retried(
     make_settings: SettingsFactory, fake_llm: FakeOpenAIServer, sleep: RecordedSleep
 ) -> None:
     fake_llm.script(
-        Reply(content="x" * 100, drop_after_chunks=2), Reply(content="whole"), model="m-a"
+        Reply(content="x" * 100, drop_after_chunks=2),
+        Reply(content="whole"),
+        model="m-a",
     )
     async with ModelGateway.open(make_settings(), sleep=sleep) as gw:
         result = await gw.chat(ASK, candidates=["m-a"], node="generate", template="t")
@@ -82,7 +92,11 @@ async def test_tokens_are_streamed_to_the_callback(
     tokens: list[str] = []
     async with ModelGateway.open(make_settings()) as gw:
         await gw.chat(
-            ASK, candidates=["m-a"], node="generate", template="t", on_token=tokens.append
+            ASK,
+            candidates=["m-a"],
+            node="generate",
+            template="t",
+            on_token=tokens.append,
         )
     assert tokens == ["a" * 8] * 5
 
@@ -100,7 +114,9 @@ async def test_breaker_opens_after_five_failures_and_half_opens_after_60s(
             await gw.chat(ASK, candidates=["m-a", "m-b"], node="generate", template="t")
         assert len(fake_llm.calls("m-a")) == 5
         # open: m-a is skipped without a request
-        result = await gw.chat(ASK, candidates=["m-a", "m-b"], node="generate", template="t")
+        result = await gw.chat(
+            ASK, candidates=["m-a", "m-b"], node="generate", template="t"
+        )
         assert len(fake_llm.calls("m-a")) == 5
         assert result.call.attempts[0].outcome == "skipped"
         assert "circuit open" in result.call.attempts[0].reason
@@ -108,7 +124,9 @@ async def test_breaker_opens_after_five_failures_and_half_opens_after_60s(
         await gw.chat(ASK, candidates=["m-a", "m-b"], node="generate", template="t")
         assert len(fake_llm.calls("m-a")) == 5
         clock.advance(2)  # half-open: one trial goes through and closes it
-        result = await gw.chat(ASK, candidates=["m-a", "m-b"], node="generate", template="t")
+        result = await gw.chat(
+            ASK, candidates=["m-a", "m-b"], node="generate", template="t"
+        )
         assert result.call.model == "m-a"
         assert len(fake_llm.calls("m-a")) == 6
 
@@ -128,7 +146,9 @@ async def test_failed_half_open_trial_reopens(
         await gw.chat(ASK, candidates=["m-a", "m-b"], node="generate", template="t")
         assert len(fake_llm.calls("m-a")) == 3  # the trial, which failed
         clock.advance(30)
-        result = await gw.chat(ASK, candidates=["m-a", "m-b"], node="generate", template="t")
+        result = await gw.chat(
+            ASK, candidates=["m-a", "m-b"], node="generate", template="t"
+        )
         assert "circuit open" in result.call.attempts[0].reason
 
 
@@ -170,11 +190,15 @@ async def test_never_falls_from_free_to_paid_unless_allowed(
     fake_llm.script(Reply(status=400), Reply(status=400), model="f:free")
     async with ModelGateway.open(make_settings(models), sleep=sleep) as gw:
         with pytest.raises(ModelUnavailableError, match="allow_paid_fallback"):
-            await gw.chat(ASK, candidates=["f:free", "p"], node="generate", template="t")
+            await gw.chat(
+                ASK, candidates=["f:free", "p"], node="generate", template="t"
+            )
     assert fake_llm.calls("p") == []
     allowed = make_settings(models, routing={"allow_paid_fallback": True})
     async with ModelGateway.open(allowed, sleep=sleep) as gw:
-        result = await gw.chat(ASK, candidates=["f:free", "p"], node="generate", template="t")
+        result = await gw.chat(
+            ASK, candidates=["f:free", "p"], node="generate", template="t"
+        )
     assert result.call.model == "p"
 
 
@@ -191,13 +215,17 @@ async def test_exhausted_free_quota_routes_around_the_model(
     async with ModelGateway.open(settings, clock=clock) as gw:
         used = [
             (
-                await gw.chat(ASK, candidates=["f1:free", "f2:free"], node="g", template="t")
+                await gw.chat(
+                    ASK, candidates=["f1:free", "f2:free"], node="g", template="t"
+                )
             ).call.model
             for _ in range(3)
         ]
         assert used == ["f1:free", "f1:free", "f2:free"]
         clock.advance(60)  # a new minute
-        again = await gw.chat(ASK, candidates=["f1:free", "f2:free"], node="g", template="t")
+        again = await gw.chat(
+            ASK, candidates=["f1:free", "f2:free"], node="g", template="t"
+        )
     assert again.call.model == "f1:free"
     assert len(fake_llm.calls("f1:free")) == 3
 
@@ -217,7 +245,9 @@ async def test_missing_api_key_is_a_config_error_without_the_key(
     assert fake_llm.calls() == []
     secret = "sk-test-0123456789abcdef"
     monkeypatch.setenv("FAKE_PROVIDER_KEY", secret)
-    fake_llm.script(Reply(status=401, content=f"Incorrect API key {secret}"), model="m-a")
+    fake_llm.script(
+        Reply(status=401, content=f"Incorrect API key {secret}"), model="m-a"
+    )
     async with ModelGateway.open(settings) as gw:
         with pytest.raises(ModelUnavailableError) as failed:
             await gw.chat(ASK, candidates=["m-a"], node="generate", template="t")

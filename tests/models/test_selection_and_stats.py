@@ -122,7 +122,9 @@ async def test_stats_persist_in_the_state_dir_across_gateways(
 ) -> None:
     settings = make_settings()
     async with ModelGateway.open(settings) as gw:
-        await gw.chat([ChatMessage("user", "t")], candidates=["m-a"], node="g", template="t")
+        await gw.chat(
+            [ChatMessage("user", "t")], candidates=["m-a"], node="g", template="t"
+        )
         await gw.record_gate_outcome("m-a", "test_generation", False)
     assert (settings.state_dir / "model-stats.json").is_file()
     async with ModelGateway.open(settings) as gw:

@@ -123,5 +123,7 @@ async def stream_once(
         span.set_attribute(genai.GEN_AI_USAGE_INPUT_TOKENS, outcome.input_tokens)
         span.set_attribute(genai.GEN_AI_USAGE_OUTPUT_TOKENS, outcome.output_tokens)
     if capture_content:
+        prompt = "\n\n".join(f"{m.type}: {m.content}" for m in messages)
+        span.set_attribute("gen_ai.prompt", prompt)
         span.set_attribute("gen_ai.completion", text)
     return outcome
