@@ -175,3 +175,17 @@ def test_latency_percentiles_come_from_the_histogram() -> None:
     stats = ModelStats.from_counters(counters)
     assert stats.p50_ms is not None and 100 <= stats.p50_ms < 125
     assert stats.p95_ms is not None and 2000 <= stats.p95_ms < 2500
+
+
+@pytest.mark.unit
+def test_candidates_are_eligible_models_up_to_the_limit(
+    make_settings: SettingsFactory,
+) -> None:
+    from tta_codegen.models import candidates
+
+    ranking = select_models(
+        Catalog(make_settings([])), {}, ModelRequirements(context_tokens_needed=500_000)
+    )
+    picked = candidates(ranking, 4)
+    assert picked == [r.model for r in ranking[:2]]
+    assert set(picked) == {"anthropic/claude-sonnet-4.5", "google/gemini-2.5-flash"}

@@ -16,7 +16,7 @@ from tta_codegen.models.catalog import (
 )
 from tta_codegen.models.gateway import ModelGateway
 from tta_codegen.models.messages import ChatMessage, ChatResult
-from tta_codegen.models.selection import ModelRequirements, select_models
+from tta_codegen.models.selection import ModelRequirements, candidates, select_models
 from tta_codegen.models.stats import ModelStats, StatsStore, open_stats_store
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "RefreshResult",
     "Reservation",
     "StatsStore",
+    "candidates",
     "open_stats_store",
     "select_models",
 ]

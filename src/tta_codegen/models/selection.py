@@ -38,6 +38,7 @@ __all__ = [
     "K_QUALITY",
     "ModelRequirements",
     "blended_quality",
+    "candidates",
     "select_models",
 ]
 
@@ -188,3 +189,8 @@ def select_models(
         for entry in entries
     ]
     return sorted(ranked, key=lambda r: (not r.eligible, -r.score))
+
+
+def candidates(ranking: Sequence[RankedModel], limit: int) -> list[str]:
+    """The ids ``chat`` should try, in order: eligible models, at most ``limit``."""
+    return [r.model for r in ranking if r.eligible][: max(1, limit)]
