@@ -1,9 +1,13 @@
 """Per-call overhead of the model gateway over a bare ChatOpenAI call.
 
-Both paths stream one short completion from the loopback fake server (0 ms
-server latency); the difference of the medians is what the gateway adds
-(catalog lookup, budget reservation + commit, breaker, stats, retry wrapper,
-span). Run: PYTHONPATH=src /work/venv/bin/python bench/model_layer.py
+Every path streams one short completion from the loopback fake server (0 ms
+server latency). Calls are interleaved (bare, gateway, bare, gateway...) so
+load changes on the machine hit both sides alike; the overhead is the median
+of the paired differences. What the gateway adds: catalog lookup, budget
+reservation + commit, breaker check, stats write, retry wrapper, span.
+
+Run: PYTHONPATH=src /work/venv/bin/python bench/model_layer.py
+(BENCH_CALLS=N to change the number of calls per variant; default 300).
 """
 
 from __future__ import annotations
@@ -17,8 +21,11 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
@@ -39,58 +46,10 @@ socketserver.StreamRequestHandler.disable_nagle_algorithm = True
 CALLS = int(os.environ.get("BENCH_CALLS", "300"))
 WARMUP = 20
 PROMPT = "Write a function that adds two integers."
+Call = Callable[[], Awaitable[Any]]
 
 
-CPU: dict[str, float] = {}
-
-
-async def _bare(server: FakeOpenAIServer, *, stream: bool) -> list[float]:
-    client = ChatOpenAI(
-        model="m",
-        base_url=server.base_url,
-        api_key="x",  # type: ignore[arg-type]
-        max_retries=0,
-        stream_usage=True,
-    )
-    times = []
-    cpu = 0.0
-    for i in range(CALLS + WARMUP):
-        started, cpu_started = time.perf_counter(), time.process_time()
-        if stream:
-            async for _ in client.astream([HumanMessage(PROMPT)]):
-                pass
-        else:
-            await client.ainvoke([HumanMessage(PROMPT)])
-        if i >= WARMUP:
-            times.append((time.perf_counter() - started) * 1000)
-            cpu += time.process_time() - cpu_started
-    CPU["bare_astream" if stream else "bare_ainvoke"] = cpu * 1000 / CALLS
-    return times
-
-
-async def _gateway(
-    settings: Settings, name: str, *, traced: bool = False
-) -> list[float]:
-    tracer = TracerProvider().get_tracer("bench") if traced else None
-    times = []
-    cpu = 0.0
-    async with ModelGateway.open(settings, tracer=tracer) as gw:
-        for i in range(CALLS + WARMUP):
-            started, cpu_started = time.perf_counter(), time.process_time()
-            await gw.chat(
-                [ChatMessage("user", PROMPT)],
-                candidates=["m"],
-                node="bench",
-                template="t",
-            )
-            if i >= WARMUP:
-                times.append((time.perf_counter() - started) * 1000)
-                cpu += time.process_time() - cpu_started
-    CPU[name] = cpu * 1000 / CALLS
-    return times
-
-
-def _settings(server: FakeOpenAIServer, state: Path, **routing: object) -> Settings:
+def _settings(server: FakeOpenAIServer, state: Path, **routing: Any) -> Settings:
     return Settings(
         state_dir=state,
         providers={
@@ -104,55 +63,87 @@ def _settings(server: FakeOpenAIServer, state: Path, **routing: object) -> Setti
                 output_cost_per_mtok=Decimal(2),
             )
         ],
-        routing=routing,  # type: ignore[arg-type]
-        budget={"max_cost_per_day_usd": "1000000", "max_cost_per_run_usd": None},  # type: ignore[arg-type]
+        routing=routing,
+        budget={"max_cost_per_day_usd": "1000000", "max_cost_per_run_usd": None},
     )
 
 
+@asynccontextmanager
+async def _gateway_call(
+    settings: Settings, *, traced: bool = False
+) -> AsyncIterator[Call]:
+    tracer = TracerProvider().get_tracer("bench") if traced else None
+    async with ModelGateway.open(settings, tracer=tracer) as gw:
+
+        async def call() -> object:
+            return await gw.chat(
+                [ChatMessage("user", PROMPT)], candidates=["m"], node="b", template="t"
+            )
+
+        yield call
+
+
+async def _paired(bare: Call, other: Call) -> dict[str, float]:
+    """Interleaved calls; medians of each side and of the paired differences."""
+    bare_ms, other_ms, diffs, bare_cpu, other_cpu = [], [], [], 0.0, 0.0
+    for i in range(CALLS + WARMUP):
+        t0, c0 = time.perf_counter(), time.process_time()
+        await bare()
+        t1, c1 = time.perf_counter(), time.process_time()
+        await other()
+        t2, c2 = time.perf_counter(), time.process_time()
+        if i >= WARMUP:
+            bare_ms.append((t1 - t0) * 1000)
+            other_ms.append((t2 - t1) * 1000)
+            diffs.append((t2 - t1 - (t1 - t0)) * 1000)
+            bare_cpu += c1 - c0
+            other_cpu += c2 - c1
+    return {
+        "bare_median_ms": round(statistics.median(bare_ms), 3),
+        "median_ms": round(statistics.median(other_ms), 3),
+        "overhead_median_ms": round(statistics.median(diffs), 3),
+        "cpu_overhead_ms_per_call": round((other_cpu - bare_cpu) * 1000 / CALLS, 3),
+    }
+
+
 async def main() -> dict[str, object]:
+    reply = Reply(content="def add(a, b):\n    return a + b\n")
     out: dict[str, object] = {
-        "calls": CALLS,
+        "calls_per_variant": CALLS,
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "machine": platform.machine(),
     }
-    reply = Reply(content="def add(a, b):\n    return a + b\n")
     with (
         FakeOpenAIServer(default=reply) as server,
         tempfile.TemporaryDirectory() as tmp,
     ):
         state = Path(tmp)
-        medians = {
-            "bare_chatopenai_ms": statistics.median(await _bare(server, stream=False)),
-            "bare_chatopenai_astream_ms": statistics.median(
-                await _bare(server, stream=True)
-            ),
-            "gateway_file_state_ms": statistics.median(
-                await _gateway(_settings(server, state / "a"), "gateway_file")
-            ),
-            "gateway_file_state_traced_ms": statistics.median(
-                await _gateway(
-                    _settings(server, state / "b"), "gateway_file_traced", traced=True
-                )
-            ),
-        }
+        client = ChatOpenAI(
+            model="m",
+            base_url=server.base_url,
+            api_key="x",  # type: ignore[arg-type]
+            max_retries=0,
+            stream_usage=True,
+        )
+
+        async def ainvoke() -> object:
+            return await client.ainvoke([HumanMessage(PROMPT)])
+
+        async def astream() -> object:
+            return [c async for c in client.astream([HumanMessage(PROMPT)])]
+
+        out["astream_vs_ainvoke"] = await _paired(ainvoke, astream)
+        async with _gateway_call(_settings(server, state / "a")) as call:
+            out["gateway_file_state_vs_ainvoke"] = await _paired(ainvoke, call)
+        async with _gateway_call(_settings(server, state / "b")) as call:
+            out["gateway_file_state_vs_astream"] = await _paired(astream, call)
+        async with _gateway_call(_settings(server, state / "c"), traced=True) as call:
+            out["gateway_file_state_traced_vs_astream"] = await _paired(astream, call)
         with throwaway_redis() as url:
-            redis_settings = _settings(
-                server, state / "c", stats_url=url, key_prefix="bench"
-            )
-            medians["gateway_redis_state_ms"] = statistics.median(
-                await _gateway(redis_settings, "gateway_redis")
-            )
-    bare = medians["bare_chatopenai_ms"]
-    out.update({k: round(v, 3) for k, v in medians.items()})
-    out.update(
-        {
-            k.replace("_ms", "_overhead_ms"): round(v - bare, 3)
-            for k, v in medians.items()
-            if k.startswith("gateway")
-        }
-    )
-    out["cpu_ms_per_call"] = {k: round(v, 3) for k, v in CPU.items()}
+            redis = _settings(server, state / "d", stats_url=url, key_prefix="bench")
+            async with _gateway_call(redis) as call:
+                out["gateway_redis_state_vs_astream"] = await _paired(astream, call)
     return out
 
 

@@ -224,6 +224,9 @@ class BreakerBoard:
 
     async def acquire(self, model: str) -> str | None:
         """None when a call may go ahead; otherwise why it may not."""
+        current = (await self._store.read([model])).get(model)
+        if current is None or current.opened_at is None:
+            return None  # closed: the common case needs no lock or transaction
         now = self._clock()
         reset_s = self.reset_s
 
@@ -246,6 +249,9 @@ class BreakerBoard:
 
     async def record_success(self, model: str) -> None:
         """Close the circuit."""
+        current = (await self._store.read([model])).get(model)
+        if current is None or current == BreakerState():
+            return
         await self._store.update(model, lambda _state: (BreakerState(), None))
 
     async def record_failure(self, model: str) -> None:
