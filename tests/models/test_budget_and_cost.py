@@ -181,3 +181,66 @@ async def test_commit_replaces_the_hold_and_expired_holds_are_released(
     await budget.reserve(Decimal("4.70"), run_spent=Decimal(0))
     clock.advance(86_400)  # a new UTC day starts from zero
     assert (await budget.today()).spent == 0
+
+
+@pytest.mark.integration
+async def test_result_usage_counts_unknown_cost_separately(
+    make_settings: SettingsFactory, fake_llm: FakeOpenAIServer
+) -> None:
+    unpriced = paid("unpriced", input_cost_per_mtok=None, output_cost_per_mtok=None)
+    fake_llm.script(Reply(content="x", prompt_tokens=10, completion_tokens=5))
+    async with ModelGateway.open(make_settings([unpriced])) as gw:
+        result = await gw.chat(ASK, candidates=["unpriced"], node="g", template="t")
+    assert result.usage.cost_unknown_calls == 1
+    assert (result.usage.input_tokens, result.usage.output_tokens) == (10, 5)
+
+
+@pytest.mark.integration
+async def test_a_cancelled_call_releases_its_reservation(
+    make_settings: SettingsFactory, fake_llm: FakeOpenAIServer
+) -> None:
+    fake_llm.script(Reply(content="late", delay_s=1.0), model="m-a")
+    async with ModelGateway.open(make_settings()) as gw:
+        task = asyncio.create_task(
+            gw.chat(ASK, candidates=["m-a"], node="g", template="t")
+        )
+        while not fake_llm.calls("m-a"):
+            await asyncio.sleep(0.01)
+        assert (await gw.budget.today()).reserved > 0
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert (await gw.budget.today()).reserved == 0
+
+
+@pytest.mark.integration
+@pytest.mark.redis
+async def test_free_quota_is_counted_in_redis(
+    make_settings: SettingsFactory,
+    fake_llm: FakeOpenAIServer,
+    redis_url: str,
+    key_prefix: str,
+    clock: FakeClock,
+) -> None:
+    settings = make_settings(
+        [free("f:free"), free("g:free", provider="other")],
+        provider={"free_requests_per_minute": 5, "free_requests_per_day": 2},
+        routing={"stats_url": redis_url, "key_prefix": key_prefix},
+    )
+    settings.providers["other"] = settings.providers["fake"].model_copy(
+        update={"free_requests_per_day": None, "free_requests_per_minute": None}
+    )
+    ask = [ChatMessage("user", "t")]
+    async with (
+        ModelGateway.open(settings, clock=clock) as a,
+        ModelGateway.open(settings, clock=clock) as b,
+    ):
+        models = [
+            (
+                await gw.chat(
+                    ask, candidates=["f:free", "g:free"], node="g", template="t"
+                )
+            ).call.model
+            for gw in (a, b, a)
+        ]
+    assert models == ["f:free", "f:free", "g:free"]

@@ -172,7 +172,8 @@ class ModelGateway:
 
         Raises BudgetExceededError when a budget refused every candidate that was
         not otherwise skipped, ModelUnavailableError when all failed, ConfigError
-        for a missing API key.
+        for a missing API key. ``on_token`` sees every streamed chunk, so a stream
+        that drops and is retried shows its partial text before the retry's.
         """
         prompt_tokens = estimate_tokens(m.content for m in messages)
         lc_messages = to_langchain(messages)
@@ -220,6 +221,9 @@ class ModelGateway:
                     Attempt(model=model_id, outcome="skipped", reason=str(exc))
                 )
                 continue
+            except BaseException:  # cancelled (interrupt, Ctrl-C) or a bug
+                await asyncio.shield(self.budget.release(held))
+                raise
             return await self._finish(entry, outcome, held, node, template, attempts)
         raise _unavailable(attempts, refusal)
 

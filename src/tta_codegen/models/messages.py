@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
-from tta_codegen.state import LLMCall
+from tta_codegen.state import LLMCall, Usage
 
 __all__ = ["ChatMessage", "ChatResult"]
 
@@ -24,3 +25,17 @@ class ChatResult:
 
     text: str
     call: LLMCall
+
+    @property
+    def usage(self) -> Usage:
+        """The call's usage for the state's ``usage`` reducer (unknown cost counted
+        in ``cost_unknown_calls``, never as zero)."""
+        known = self.call.cost_usd is not None
+        return Usage(
+            input_tokens=self.call.input_tokens,
+            output_tokens=self.call.output_tokens,
+            cost_usd=self.call.cost_usd
+            if self.call.cost_usd is not None
+            else Decimal(0),
+            cost_unknown_calls=0 if known else 1,
+        )
