@@ -29,7 +29,9 @@ async def test_dead_model_falls_back_to_next(
     assert [a.model for a in result.call.attempts] == ["m-a"] * 3
     assert all("HTTP 500" in a.reason for a in result.call.attempts)
     assert len(fake_llm.calls("m-a")) == 3  # retries_per_model, and no more
-    assert len(sleep.delays) == 2
+    first, second = sleep.delays  # 0.5 s doubling, plus up to 0.5 s of jitter
+    assert 0.5 <= first <= 1.0
+    assert 1.0 <= second <= 1.5
 
 
 async def test_non_retryable_4xx_moves_on_at_once(
@@ -254,3 +256,18 @@ async def test_missing_api_key_is_a_config_error_without_the_key(
     headers = {k.lower(): v for k, v in fake_llm.calls("m-a")[0].headers.items()}
     assert headers["authorization"] == f"Bearer {secret}"
     assert secret not in str(failed.value)
+
+
+async def test_a_slow_provider_times_out_and_falls_back(
+    make_settings: SettingsFactory, fake_llm: FakeOpenAIServer, sleep: RecordedSleep
+) -> None:
+    settings = make_settings(
+        provider={"timeout_s": 0.2}, routing={"retries_per_model": 2}
+    )
+    fake_llm.script(Reply(delay_s=1.0), Reply(delay_s=1.0), model="m-a")
+    fake_llm.script(Reply(content="quick"), model="m-b")
+    async with ModelGateway.open(settings, sleep=sleep) as gw:
+        result = await gw.chat(ASK, candidates=["m-a", "m-b"], node="g", template="t")
+    assert result.text == "quick"
+    assert [a.reason for a in result.call.attempts] == ["m-a: timed out"] * 2
+    assert len(sleep.delays) == 1

@@ -11,10 +11,9 @@ import email.utils
 import os
 import re
 import time
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
-import httpx2
 import openai
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_openai import ChatOpenAI
@@ -35,6 +34,27 @@ USAGE_COST_KEY = "usage_cost_usd"
 """response_metadata key holding the provider-reported ``usage.cost``."""
 
 _RETRYABLE_STATUS = frozenset({408, 409, 425, 429})
+
+_TIMEOUTS: tuple[type[BaseException], ...] = (
+    openai.APITimeoutError,
+    asyncio.TimeoutError,
+    httpx.TimeoutException,
+)
+_TRANSPORT: tuple[type[BaseException], ...] = (
+    openai.APIConnectionError,
+    httpx.TransportError,
+)
+try:  # the transport of openai 3.x; its errors mid-stream may surface unwrapped
+    import httpx2
+
+    _TIMEOUTS += (httpx2.TimeoutException,)
+    _TRANSPORT += (httpx2.TransportError,)
+except ImportError:  # pragma: no cover - older openai on plain httpx
+    pass
+
+
+class _Headers(Protocol):
+    def get(self, key: str) -> str | None: ...
 
 
 class CostAwareChatOpenAI(ChatOpenAI):
@@ -95,7 +115,7 @@ def make_client(
     )
 
 
-def _retry_after(headers: httpx.Headers | httpx2.Headers | None) -> float | None:
+def _retry_after(headers: _Headers | None) -> float | None:
     if headers is None:
         return None
     millis = headers.get("retry-after-ms")
@@ -138,13 +158,9 @@ def map_error(exc: BaseException, model: str) -> ModelCallError | None:
             status=status,
             retry_after_s=_retry_after(exc.response.headers),
         )
-    if isinstance(
-        exc, openai.APITimeoutError | asyncio.TimeoutError | httpx.TimeoutException
-    ):
+    if isinstance(exc, _TIMEOUTS):
         return ModelCallError(f"{model}: timed out", model=model, retryable=True)
-    if isinstance(
-        exc, openai.APIConnectionError | httpx.TransportError | httpx2.TransportError
-    ):
+    if isinstance(exc, _TRANSPORT):
         return ModelCallError(
             f"{model}: connection failed or stream dropped ({type(exc).__name__})",
             model=model,
