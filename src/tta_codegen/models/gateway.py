@@ -12,28 +12,21 @@ the ledgers.
 from __future__ import annotations
 
 import asyncio
-import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from decimal import Decimal
 
-from langchain_core.messages import BaseMessage
 from langchain_openai import ChatOpenAI
 from opentelemetry import trace
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception,
-    stop_after_attempt,
-)
 
 from tta_codegen.errors import (
     BudgetExceededError,
     ModelCallError,
     ModelUnavailableError,
 )
-from tta_codegen.models._call import CallOutcome, stream_once, to_langchain
+from tta_codegen.models._attempts import ModelCaller, Plan, Skip, cost_of
+from tta_codegen.models._call import CallOutcome, to_langchain
 from tta_codegen.models._client import make_client
 from tta_codegen.models._store import open_redis
 from tta_codegen.models.breaker import BreakerBoard
@@ -45,15 +38,10 @@ from tta_codegen.models.selection import ModelRequirements, select_models
 from tta_codegen.models.stats import StatsStore, open_stats_store
 from tta_codegen.settings import ModelEntry, Settings
 from tta_codegen.state import Attempt, LLMCall, RankedModel
-from tta_codegen.telemetry import genai
 
 __all__ = ["ChatMessage", "ChatResult", "ModelGateway"]
 
 Sleep = Callable[[float], Awaitable[None]]
-
-
-class _Skip(Exception):
-    """A candidate refused before any request (quota, breaker)."""
 
 
 class ModelGateway:
@@ -75,8 +63,9 @@ class ModelGateway:
         self.stats = stats
         self.breakers = breakers
         self.budget = budget
-        self._tracer = tracer or trace.NoOpTracer()
-        self._sleep = sleep
+        self._caller = ModelCaller(
+            settings, stats, breakers, budget, tracer or trace.NoOpTracer(), sleep
+        )
         self._clients: dict[str, ChatOpenAI] = {}
 
     @classmethod
@@ -201,21 +190,22 @@ class ModelGateway:
                     Attempt(model=model_id, outcome="skipped", reason=exc.message)
                 )
                 continue
+            plan = Plan(
+                entry,
+                client,
+                lc_messages,
+                out_cap,
+                temperature,
+                on_token,
+                template,
+                attempts,
+            )
             try:
-                outcome = await self._call_model(
-                    entry,
-                    client,
-                    lc_messages,
-                    out_cap,
-                    temperature,
-                    on_token,
-                    template,
-                    attempts,
-                )
+                outcome = await self._caller.call(plan)
             except ModelCallError:
                 await self.budget.release(held)  # each failed request is in attempts
                 continue
-            except _Skip as exc:
+            except Skip as exc:
                 await self.budget.release(held)
                 attempts.append(
                     Attempt(model=model_id, outcome="skipped", reason=str(exc))
@@ -238,9 +228,7 @@ class ModelGateway:
     ) -> ChatResult:
         input_tokens = outcome.input_tokens
         output_tokens = outcome.output_tokens
-        cost = outcome.provider_cost
-        if cost is None and input_tokens is not None and output_tokens is not None:
-            cost = call_cost(entry, input_tokens, output_tokens)
+        cost = cost_of(entry, outcome)
         await self.budget.commit(held, cost)
         call = LLMCall(
             node=node,
@@ -255,135 +243,6 @@ class ModelGateway:
             attempts=tuple(attempts),
         )
         return ChatResult(text=outcome.text, call=call)
-
-    def _wait(self, state: RetryCallState) -> float:
-        routing = self.settings.routing
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, ModelCallError) and exc.retry_after_s is not None:
-            return min(exc.retry_after_s, routing.backoff_max_s)
-        base: float = routing.backoff_initial_s * 2 ** (state.attempt_number - 1)
-        return min(
-            base + random.uniform(0, routing.backoff_initial_s), routing.backoff_max_s
-        )
-
-    async def _call_model(
-        self,
-        entry: ModelEntry,
-        client: ChatOpenAI,
-        messages: list[BaseMessage],
-        out_cap: int,
-        temperature: float | None,
-        on_token: Callable[[str], None] | None,
-        template: str,
-        attempts: list[Attempt],
-    ) -> CallOutcome:
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(max(1, self.settings.routing.retries_per_model)),
-            wait=self._wait,
-            retry=retry_if_exception(
-                lambda e: isinstance(e, ModelCallError) and e.retryable
-            ),
-            sleep=self._sleep,
-            reraise=True,
-        )
-        async for attempt in retrying:
-            with attempt:
-                return await self._attempt(
-                    entry,
-                    client,
-                    messages,
-                    out_cap,
-                    temperature,
-                    on_token,
-                    template,
-                    attempts,
-                )
-        raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
-
-    async def _attempt(
-        self,
-        entry: ModelEntry,
-        client: ChatOpenAI,
-        messages: list[BaseMessage],
-        out_cap: int,
-        temperature: float | None,
-        on_token: Callable[[str], None] | None,
-        template: str,
-        attempts: list[Attempt],
-    ) -> CallOutcome:
-        reason = await self.breakers.acquire(entry.id)
-        if reason is None and entry.is_free:
-            provider = self.settings.provider(entry.provider)
-            reason = await self.budget.take_free_slot(entry.provider, provider)
-        if reason is not None:
-            raise _Skip(reason)
-        with self._tracer.start_as_current_span(
-            f"chat {entry.id}", kind=trace.SpanKind.CLIENT
-        ) as span:
-            _start_span(span, entry, template, out_cap, temperature, attempts)
-            started = time.perf_counter()
-            try:
-                outcome = await stream_once(
-                    client,
-                    entry.id,
-                    messages,
-                    max_output_tokens=out_cap,
-                    temperature=temperature,
-                    on_token=on_token,
-                    span=span,
-                    capture_content=self.settings.telemetry.capture_content,
-                )
-            except ModelCallError as exc:
-                latency_ms = (time.perf_counter() - started) * 1000
-                span.set_status(trace.Status(trace.StatusCode.ERROR, exc.message))
-                span.set_attribute("error.type", str(exc.status or "ModelCallError"))
-                await self.stats.record_call(entry.id, latency_ms, ok=False)
-                await self.breakers.record_failure(entry.id)
-                attempts.append(
-                    Attempt(
-                        model=entry.id,
-                        outcome="error",
-                        reason=exc.message,
-                        latency_ms=round(latency_ms, 3),
-                    )
-                )
-                raise
-            cost = outcome.provider_cost
-            if cost is None and outcome.input_tokens is not None:
-                cost = call_cost(
-                    entry, outcome.input_tokens, outcome.output_tokens or 0
-                )
-            if cost is not None:
-                span.set_attribute(genai.TTA_COST_USD, float(cost))
-        await self.stats.record_call(entry.id, outcome.latency_ms, ok=True)
-        await self.breakers.record_success(entry.id)
-        return outcome
-
-
-def _start_span(
-    span: trace.Span,
-    entry: ModelEntry,
-    template: str,
-    out_cap: int,
-    temperature: float | None,
-    attempts: Sequence[Attempt],
-) -> None:
-    span.set_attribute(genai.GEN_AI_OPERATION_NAME, "chat")
-    span.set_attribute(genai.GEN_AI_PROVIDER_NAME, entry.provider)
-    span.set_attribute(genai.GEN_AI_REQUEST_MODEL, entry.id)
-    span.set_attribute(genai.GEN_AI_REQUEST_MAX_TOKENS, out_cap)
-    if temperature is not None:
-        span.set_attribute(genai.GEN_AI_REQUEST_TEMPERATURE, temperature)
-    span.set_attribute(genai.TTA_TEMPLATE, template)
-    for previous in attempts:
-        span.add_event(
-            "tta.fallback",
-            {
-                "tta.model": previous.model,
-                "tta.outcome": previous.outcome,
-                "tta.reason": previous.reason,
-            },
-        )
 
 
 def _unavailable(
