@@ -189,3 +189,17 @@ def test_candidates_are_eligible_models_up_to_the_limit(
     picked = candidates(ranking, 4)
     assert picked == [r.model for r in ranking[:2]]
     assert set(picked) == {"anthropic/claude-sonnet-4.5", "google/gemini-2.5-flash"}
+
+
+@pytest.mark.integration
+async def test_unreachable_stats_redis_is_one_clear_config_error(
+    make_settings: SettingsFactory, fake_llm: FakeOpenAIServer
+) -> None:
+    from tta_codegen.errors import ConfigError
+
+    settings = make_settings(routing={"stats_url": "redis://:hunter2@127.0.0.1:9/0"})
+    async with ModelGateway.open(settings) as gw:
+        with pytest.raises(ConfigError, match="routing.stats_url") as caught:
+            await gw.select(ModelRequirements())
+    assert "hunter2" not in str(caught.value)
+    assert fake_llm.calls() == []
