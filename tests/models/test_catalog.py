@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +91,40 @@ async def test_refresh_says_clearly_when_the_provider_is_unreachable(
     with pytest.raises(ProviderUnreachableError, match="unreachable") as caught:
         await Catalog(settings).refresh("openrouter")
     assert "http://127.0.0.1:9/v1/models" in str(caught.value)
+
+
+@pytest.mark.unit
+def test_toml_config_reaches_catalog_routing_and_safety(tmp_path: Path) -> None:
+    from tta_codegen.settings import Settings
+
+    config = tmp_path / "tta-codegen.toml"
+    config.write_text(
+        """
+[routing]
+key_prefix = "team-a"
+
+[safety]
+enabled = true
+blocked_patterns = ['eval\\(']
+
+[[models]]
+id = "anthropic/claude-sonnet-4.5"
+quality = { code_generation = 9.5 }
+
+[[models]]
+id = "qwen2.5-coder:14b"
+provider = "local"
+context_window = 32768
+input_cost_per_mtok = 0.0
+output_cost_per_mtok = 0.0
+"""
+    )
+    settings = Settings.load(config, state_dir=tmp_path / "state")
+    catalog = Catalog(settings)
+    claude = catalog.get("anthropic/claude-sonnet-4.5")
+    assert claude.quality["code_generation"] == 9.5
+    assert claude.quality["test_generation"] == 9.0  # built-in prior kept
+    assert claude.output_cost_per_mtok == Decimal("15.00")
+    assert catalog.get("qwen2.5-coder:14b").is_free
+    assert settings.routing.key_prefix == "team-a"
+    assert settings.safety.blocked_patterns == [r"eval\("]

@@ -153,8 +153,11 @@ class Catalog:
             if isinstance(refreshed, dict):
                 entries[model_id] = _apply_refreshed(entry, refreshed)
         for model_id, entry in configured.items():
+            base = entries[model_id]
             explicit = {name: getattr(entry, name) for name in entry.model_fields_set}
-            entries[model_id] = entries[model_id].model_copy(update=explicit)
+            if "quality" in explicit:  # per task type: unset task types keep priors
+                explicit["quality"] = {**base.quality, **entry.quality}
+            entries[model_id] = base.model_copy(update=explicit)
         return entries
 
     def get(self, model_id: str) -> ModelEntry:
