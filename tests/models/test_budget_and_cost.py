@@ -244,3 +244,16 @@ async def test_free_quota_is_counted_in_redis(
             for gw in (a, b, a)
         ]
     assert models == ["f:free", "f:free", "g:free"]
+
+
+@pytest.mark.integration
+async def test_free_calls_skip_the_ledger_but_reported_costs_still_count(
+    make_settings: SettingsFactory, fake_llm: FakeOpenAIServer
+) -> None:
+    settings = make_settings([free("f:free")])
+    fake_llm.script(Reply(content="x"), Reply(content="y", cost_usd=0.01))
+    async with ModelGateway.open(settings) as gw:
+        await gw.chat(ASK, candidates=["f:free"], node="g", template="t")
+        assert not (settings.state_dir / "budget.json").exists()
+        await gw.chat(ASK, candidates=["f:free"], node="g", template="t")
+        assert (await gw.budget.today()).spent == Decimal("0.01")

@@ -35,7 +35,7 @@ class Reservation:
     rid: str
     """Reservation id."""
     day: str | None
-    """UTC day of the daily ledger it was taken from (None: no daily limit)."""
+    """UTC day of the daily ledger it was taken from (None: nothing was held)."""
     amount: Decimal
     """Worst-case cost held."""
 
@@ -117,7 +117,7 @@ class Budget:
             )
         day_limit = self.limits.max_cost_per_day_usd
         rid = uuid.uuid4().hex
-        if day_limit is None:
+        if day_limit is None or held == 0:  # nothing to hold: skip the ledger
             return Reservation(rid, None, held)
         now = self._clock()
         day = self._day(now)
@@ -136,10 +136,13 @@ class Budget:
 
     async def commit(self, reservation: Reservation, actual: Decimal | None) -> None:
         """Replace the hold by the actual cost (the hold itself when unknown)."""
-        if reservation.day is None:
-            return
         spent = reservation.amount if actual is None else actual
-        await self._ledger.commit(reservation.day, reservation.rid, to_nano(spent))
+        if reservation.day is None and (
+            spent <= 0 or self.limits.max_cost_per_day_usd is None
+        ):
+            return
+        day = reservation.day or self._day(self._clock())
+        await self._ledger.commit(day, reservation.rid, to_nano(spent))
 
     async def release(self, reservation: Reservation) -> None:
         """Drop the hold of a call that failed before costing anything."""
