@@ -35,6 +35,7 @@ __all__ = [
     "OpenHandsSettings",
     "ProviderSettings",
     "RoutingSettings",
+    "SafetySettings",
     "Settings",
     "TelemetrySettings",
     "default_state_dir",
@@ -169,6 +170,10 @@ class RoutingSettings(_Section):
     """Seconds an open circuit waits before letting one trial call through."""
     stats_url: str | None = None
     """redis://... to share model stats and breakers with a team; local file if None."""
+    key_prefix: str = "tta-codegen"
+    """Prefix of every Redis key the model layer writes (stats, breakers, ledgers)."""
+    reservation_ttl_s: float = 900.0
+    """A budget reservation not committed within this long is released (crashed run)."""
 
 
 class GatesSettings(_Section):
@@ -251,6 +256,19 @@ class OpenHandsSettings(_Section):
     """Ask a model to classify borderline tasks as simple or complex."""
 
 
+class SafetySettings(_Section):
+    """Output safety checks on generated code (off by default)."""
+
+    enabled: bool = False
+    """Run the safety checker on every draft; its findings block acceptance."""
+    blocked_patterns: list[str] = Field(default_factory=list)
+    """Regular expressions that must not appear in generated code."""
+    checker: str | None = None
+    """A custom checker as "module:callable" (a SafetyChecker, or a factory of one)."""
+    severity: Literal["error", "warning"] = "error"
+    """Severity of the built-in checker's findings (error blocks the draft)."""
+
+
 class TelemetrySettings(_Section):
     """Tracing."""
 
@@ -305,6 +323,7 @@ class Settings(BaseSettings):
     templates: TemplateSettings = Field(default_factory=TemplateSettings)
     openhands: OpenHandsSettings = Field(default_factory=OpenHandsSettings)
     telemetry: TelemetrySettings = Field(default_factory=TelemetrySettings)
+    safety: SafetySettings = Field(default_factory=SafetySettings)
     state_dir: Path = Field(default_factory=default_state_dir)
     """Local state: stats, ledgers, span files, index cache."""
 

@@ -1,0 +1,176 @@
+"""Calls to one model: retries with backoff, breaker and quota checks, spans.
+
+Used by the gateway for each candidate in turn; every failed request is
+recorded (stats, breaker, the call's attempt list) before it is retried or
+given up on.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from langchain_core.messages import BaseMessage
+from langchain_openai import ChatOpenAI
+from opentelemetry import trace
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+)
+
+from tta_codegen.errors import ModelCallError
+from tta_codegen.models._call import CallOutcome, stream_once
+from tta_codegen.models.breaker import BreakerBoard
+from tta_codegen.models.budget import Budget
+from tta_codegen.models.cost import call_cost
+from tta_codegen.models.stats import StatsStore
+from tta_codegen.settings import ModelEntry, Settings
+from tta_codegen.state import Attempt
+from tta_codegen.telemetry import genai
+
+__all__ = ["ModelCaller", "Plan", "Skip", "cost_of"]
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class Skip(Exception):
+    """A candidate refused before any request (quota, breaker)."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One candidate's call: everything an attempt at it needs."""
+
+    entry: ModelEntry
+    client: ChatOpenAI
+    messages: list[BaseMessage]
+    out_cap: int
+    temperature: float | None
+    on_token: Callable[[str], None] | None
+    template: str
+    attempts: list[Attempt]
+    """Shared with ``chat``: every failed request is appended here."""
+
+
+class ModelCaller:
+    """Retrying, breaker-aware, traced calls to one model at a time."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        stats: StatsStore,
+        breakers: BreakerBoard,
+        budget: Budget,
+        tracer: trace.Tracer,
+        sleep: Sleep,
+    ) -> None:
+        self.settings = settings
+        self.stats = stats
+        self.breakers = breakers
+        self.budget = budget
+        self._tracer = tracer
+        self._sleep = sleep
+
+    def _wait(self, state: RetryCallState) -> float:
+        routing = self.settings.routing
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, ModelCallError) and exc.retry_after_s is not None:
+            return min(exc.retry_after_s, routing.backoff_max_s)
+        base: float = routing.backoff_initial_s * 2 ** (state.attempt_number - 1)
+        return min(
+            base + random.uniform(0, routing.backoff_initial_s), routing.backoff_max_s
+        )
+
+    async def call(self, plan: Plan) -> CallOutcome:
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(max(1, self.settings.routing.retries_per_model)),
+            wait=self._wait,
+            retry=retry_if_exception(
+                lambda e: isinstance(e, ModelCallError) and e.retryable
+            ),
+            sleep=self._sleep,
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await self._attempt(plan)
+        raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
+
+    async def _attempt(self, plan: Plan) -> CallOutcome:
+        entry = plan.entry
+        reason = await self.breakers.acquire(entry.id)
+        if reason is None and entry.is_free:
+            provider = self.settings.provider(entry.provider)
+            reason = await self.budget.take_free_slot(entry.provider, provider)
+        if reason is not None:
+            raise Skip(reason)
+        with self._tracer.start_as_current_span(
+            f"chat {entry.id}", kind=trace.SpanKind.CLIENT
+        ) as span:
+            start_span(span, plan)
+            started = time.perf_counter()
+            try:
+                outcome = await stream_once(
+                    plan.client,
+                    entry.id,
+                    plan.messages,
+                    max_output_tokens=plan.out_cap,
+                    temperature=plan.temperature,
+                    on_token=plan.on_token,
+                    span=span,
+                    capture_content=self.settings.telemetry.capture_content,
+                )
+            except ModelCallError as exc:
+                latency_ms = (time.perf_counter() - started) * 1000
+                span.set_status(trace.Status(trace.StatusCode.ERROR, exc.message))
+                span.set_attribute("error.type", str(exc.status or "ModelCallError"))
+                await self.stats.record_call(entry.id, latency_ms, ok=False)
+                await self.breakers.record_failure(entry.id)
+                plan.attempts.append(
+                    Attempt(
+                        model=entry.id,
+                        outcome="error",
+                        reason=exc.message,
+                        latency_ms=round(latency_ms, 3),
+                    )
+                )
+                raise
+            cost = cost_of(entry, outcome)
+            if cost is not None:
+                span.set_attribute(genai.TTA_COST_USD, float(cost))
+        await self.stats.record_call(entry.id, outcome.latency_ms, ok=True)
+        await self.breakers.record_success(entry.id)
+        return outcome
+
+
+def cost_of(entry: ModelEntry, outcome: CallOutcome) -> Decimal | None:
+    """Provider-reported cost, else catalog prices times tokens, else None."""
+    if outcome.provider_cost is not None:
+        return outcome.provider_cost
+    if outcome.input_tokens is None or outcome.output_tokens is None:
+        return None
+    return call_cost(entry, outcome.input_tokens, outcome.output_tokens)
+
+
+def start_span(span: trace.Span, plan: Plan) -> None:
+    span.set_attribute(genai.GEN_AI_OPERATION_NAME, "chat")
+    span.set_attribute(genai.GEN_AI_PROVIDER_NAME, plan.entry.provider)
+    span.set_attribute(genai.GEN_AI_REQUEST_MODEL, plan.entry.id)
+    span.set_attribute(genai.GEN_AI_REQUEST_MAX_TOKENS, plan.out_cap)
+    if plan.temperature is not None:
+        span.set_attribute(genai.GEN_AI_REQUEST_TEMPERATURE, plan.temperature)
+    span.set_attribute(genai.TTA_TEMPLATE, plan.template)
+    for previous in plan.attempts:
+        span.add_event(
+            "tta.fallback",
+            {
+                "tta.model": previous.model,
+                "tta.outcome": previous.outcome,
+                "tta.reason": previous.reason,
+            },
+        )

@@ -1,0 +1,129 @@
+"""Shared-state plumbing for the model layer: a locked JSON file and Redis.
+
+The local file is read and rewritten under an exclusive ``flock`` on a sidecar
+lock file, and replaced atomically (temp file + rename), so concurrent processes
+(and threads) never see a half-written file or lose an update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from tta_codegen.errors import ConfigError
+
+__all__ = ["JsonDoc", "LockedJsonFile", "open_redis", "redis_errors"]
+
+T = TypeVar("T")
+JsonDoc = dict[str, Any]
+
+
+class LockedJsonFile:
+    """A JSON object on disk, updated atomically under an exclusive lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock_path = path.with_name(path.name + ".lock")
+
+    @contextlib.contextmanager
+    def _locked(self, *, wait: bool = True) -> Iterator[bool]:
+        """Hold the exclusive lock; with ``wait=False`` yield False if it is busy."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock_path.open("a") as lock:
+            try:
+                fcntl.flock(
+                    lock.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB)
+                )
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+    def _read_unlocked(self) -> JsonDoc:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _write_unlocked(self, doc: JsonDoc) -> None:
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(doc, handle, separators=(",", ":"), sort_keys=True)
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+
+    def _apply(self, fn: Callable[[JsonDoc], T]) -> T:
+        doc = self._read_unlocked()
+        before = json.dumps(doc, sort_keys=True)
+        result = fn(doc)
+        if json.dumps(doc, sort_keys=True) != before:
+            self._write_unlocked(doc)
+        return result
+
+    def transact_sync(self, fn: Callable[[JsonDoc], T]) -> T:
+        """Run ``fn`` on the document under the lock; write it back if it changed."""
+        with self._locked():
+            return self._apply(fn)
+
+    def read_sync(self) -> JsonDoc:
+        """The current document (empty when the file does not exist yet)."""
+        return self._read_unlocked()
+
+    async def transact(self, fn: Callable[[JsonDoc], T]) -> T:
+        """``transact_sync`` without blocking the event loop: done in place when
+        the lock is free (the usual case, well under a millisecond), else in a
+        worker thread that waits for the lock."""
+        with self._locked(wait=False) as acquired:
+            if acquired:
+                return self._apply(fn)
+        return await asyncio.to_thread(self.transact_sync, fn)
+
+    async def read(self) -> JsonDoc:
+        """The current document, read without taking the lock (rename is atomic)."""
+        return self._read_unlocked()
+
+
+def open_redis(url: str) -> aioredis.Redis:
+    """An asyncio Redis client for ``url`` (connects lazily)."""
+    try:
+        client: aioredis.Redis = aioredis.Redis.from_url(url, decode_responses=True)
+    except (ValueError, RedisError) as exc:
+        raise ConfigError(
+            f"routing.stats_url is not a usable Redis URL: {exc}"
+        ) from None
+    return client
+
+
+@contextlib.contextmanager
+def redis_errors() -> Iterator[None]:
+    """Translate Redis failures into a ConfigError naming the setting to check."""
+    try:
+        yield
+    except RedisError as exc:
+        raise ConfigError(
+            f"model stats store (routing.stats_url) failed: {type(exc).__name__}: "
+            f"{exc}",
+            hint="check that Redis is reachable, or unset routing.stats_url",
+        ) from None

@@ -1,0 +1,176 @@
+"""Spend limits and free-tier quotas, checked before every call.
+
+Before a call, its worst case (estimated prompt tokens plus the completion cap,
+at catalog prices) is reserved against the run's and the UTC day's budget; the
+call is not made when either would be exceeded. After the call, the actual
+cost replaces the reservation. The daily ledger is one Lua script in Redis when
+``routing.stats_url`` is set (shared by every run of a team), else a locked
+local file, so concurrent runs can never overspend together.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import redis.asyncio as aioredis
+
+from tta_codegen.errors import BudgetExceededError
+from tta_codegen.models._ledger import DailyLedger, FileLedger, FreeCounter, RedisLedger
+from tta_codegen.models._store import LockedJsonFile
+from tta_codegen.models.cost import from_nano, to_nano
+from tta_codegen.settings import BudgetSettings, ProviderSettings, Settings
+
+__all__ = ["Budget", "DaySpend", "Reservation"]
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """Money held for one call until it is committed."""
+
+    rid: str
+    """Reservation id."""
+    day: str | None
+    """UTC day of the daily ledger it was taken from (None: nothing was held)."""
+    amount: Decimal
+    """Worst-case cost held."""
+
+
+@dataclass(frozen=True)
+class DaySpend:
+    """Today's spend against the daily budget."""
+
+    day: str
+    spent: Decimal
+    """Committed spend."""
+    reserved: Decimal
+    """Held by calls in flight."""
+    limit: Decimal | None
+    """``budget.max_cost_per_day_usd``."""
+
+
+def _usd(amount: Decimal) -> str:
+    return f"${amount.quantize(Decimal('0.000001')).normalize():f}"
+
+
+class Budget:
+    """Run and daily budgets plus free-tier request counting."""
+
+    def __init__(
+        self,
+        limits: BudgetSettings,
+        ledger: DailyLedger,
+        free: FreeCounter,
+        *,
+        clock: Callable[[], float] = time.time,
+        reservation_ttl_s: float = 900.0,
+    ) -> None:
+        self.limits = limits
+        self._ledger = ledger
+        self._free = free
+        self._clock = clock
+        self._ttl_s = reservation_ttl_s
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        redis: aioredis.Redis | None,
+        clock: Callable[[], float] = time.time,
+    ) -> Budget:
+        """Redis ledger when a client is given, else ``<state_dir>/budget.json``."""
+        store: FileLedger | RedisLedger
+        if redis is not None:
+            store = RedisLedger(redis, settings.routing.key_prefix)
+        else:
+            store = FileLedger(LockedJsonFile(settings.state_dir / "budget.json"))
+        return cls(
+            settings.budget,
+            store,
+            store,
+            clock=clock,
+            reservation_ttl_s=settings.routing.reservation_ttl_s,
+        )
+
+    def _day(self, now: float) -> str:
+        return datetime.fromtimestamp(now, UTC).date().isoformat()
+
+    async def reserve(
+        self, amount: Decimal | None, *, run_spent: Decimal
+    ) -> Reservation:
+        """Hold ``amount`` (a call's worst case) or raise BudgetExceededError.
+
+        ``None`` (price unknown) holds nothing: such calls cannot be limited.
+        """
+        held = amount or Decimal(0)
+        run_limit = self.limits.max_cost_per_run_usd
+        if run_limit is not None and run_spent + held > run_limit:
+            raise BudgetExceededError(
+                f"run budget (budget.max_cost_per_run_usd = {_usd(run_limit)}) would "
+                f"be exceeded: this run spent {_usd(run_spent)}, the next call may "
+                f"cost up to {_usd(held)}",
+                hint="raise the limit or use a cheaper model",
+            )
+        day_limit = self.limits.max_cost_per_day_usd
+        rid = uuid.uuid4().hex
+        if day_limit is None or held == 0:  # nothing to hold: skip the ledger
+            return Reservation(rid, None, held)
+        now = self._clock()
+        day = self._day(now)
+        ok, totals = await self._ledger.reserve(
+            day, rid, to_nano(held), to_nano(day_limit), now, self._ttl_s
+        )
+        if not ok:
+            raise BudgetExceededError(
+                f"daily budget (budget.max_cost_per_day_usd = {_usd(day_limit)}) "
+                f"would be exceeded: {_usd(from_nano(totals.spent))} spent and "
+                f"{_usd(from_nano(totals.reserved))} held today ({day} UTC), the "
+                f"next call may cost up to {_usd(held)}",
+                hint="wait for tomorrow (UTC), raise the limit or use a free model",
+            )
+        return Reservation(rid, day, held)
+
+    async def commit(self, reservation: Reservation, actual: Decimal | None) -> None:
+        """Replace the hold by the actual cost (the hold itself when unknown)."""
+        spent = reservation.amount if actual is None else actual
+        if reservation.day is None and (
+            spent <= 0 or self.limits.max_cost_per_day_usd is None
+        ):
+            return
+        day = reservation.day or self._day(self._clock())
+        await self._ledger.commit(day, reservation.rid, to_nano(spent))
+
+    async def release(self, reservation: Reservation) -> None:
+        """Drop the hold of a call that failed before costing anything."""
+        if reservation.day is not None:
+            await self._ledger.commit(reservation.day, reservation.rid, 0)
+
+    async def take_free_slot(
+        self, provider_name: str, provider: ProviderSettings
+    ) -> str | None:
+        """Count one free-tier request; a reason string when the quota is used up."""
+        per_minute = provider.free_requests_per_minute
+        per_day = provider.free_requests_per_day
+        if per_minute is None and per_day is None:
+            return None
+        now = self._clock()
+        minute = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M")
+        return await self._free.take(
+            provider_name, minute, self._day(now), per_minute, per_day
+        )
+
+    async def today(self) -> DaySpend:
+        """Today's spend (UTC)."""
+        now = self._clock()
+        day = self._day(now)
+        totals = await self._ledger.totals(day, now)
+        return DaySpend(
+            day,
+            from_nano(totals.spent),
+            from_nano(totals.reserved),
+            self.limits.max_cost_per_day_usd,
+        )

@@ -1,0 +1,256 @@
+"""The model gateway: what every LLM-calling graph node calls.
+
+``chat`` walks the candidates in order. For each it checks, without calling:
+paid-after-free, the context window, the budget (worst case reserved), the
+circuit breaker and the free-tier quota; then it streams the call, retrying
+429/5xx/timeouts/dropped streams with exponential backoff and jitter (honouring
+Retry-After, capped by ``routing.backoff_max_s``); then it moves on to the next
+candidate. Every attempt updates stats and breakers; the cost is committed to
+the ledgers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from decimal import Decimal
+
+from langchain_openai import ChatOpenAI
+from opentelemetry import trace
+
+from tta_codegen.errors import (
+    BudgetExceededError,
+    ModelCallError,
+    ModelUnavailableError,
+)
+from tta_codegen.models._attempts import ModelCaller, Plan, Skip, cost_of
+from tta_codegen.models._call import CallOutcome, to_langchain
+from tta_codegen.models._client import make_client
+from tta_codegen.models._store import open_redis
+from tta_codegen.models.breaker import BreakerBoard
+from tta_codegen.models.budget import Budget, Reservation
+from tta_codegen.models.catalog import Catalog
+from tta_codegen.models.cost import call_cost, estimate_tokens
+from tta_codegen.models.messages import ChatMessage, ChatResult
+from tta_codegen.models.selection import ModelRequirements, select_models
+from tta_codegen.models.stats import StatsStore, open_stats_store
+from tta_codegen.settings import ModelEntry, Settings
+from tta_codegen.state import Attempt, LLMCall, RankedModel
+
+__all__ = ["ChatMessage", "ChatResult", "ModelGateway"]
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class ModelGateway:
+    """Selection, fallback, retries, breakers, budgets and cost for LLM calls."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        catalog: Catalog,
+        stats: StatsStore,
+        breakers: BreakerBoard,
+        budget: Budget,
+        tracer: trace.Tracer | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.settings = settings
+        self.catalog = catalog
+        self.stats = stats
+        self.breakers = breakers
+        self.budget = budget
+        self._caller = ModelCaller(
+            settings, stats, breakers, budget, tracer or trace.NoOpTracer(), sleep
+        )
+        self._clients: dict[str, ChatOpenAI] = {}
+
+    @classmethod
+    @asynccontextmanager
+    async def open(
+        cls,
+        settings: Settings,
+        *,
+        tracer: trace.Tracer | None = None,
+        clock: Callable[[], float] = time.time,
+        sleep: Sleep = asyncio.sleep,
+    ) -> AsyncIterator[ModelGateway]:
+        """A gateway on Redis (``routing.stats_url``) or the local state files.
+
+        ``clock`` is wall-clock seconds: breaker timing, quota windows, UTC day.
+        """
+        url = settings.routing.stats_url
+        redis = open_redis(url) if url else None
+        try:
+            yield cls(
+                settings,
+                catalog=Catalog(settings),
+                stats=open_stats_store(settings, redis),
+                breakers=BreakerBoard.from_settings(settings, redis, clock),
+                budget=Budget.from_settings(settings, redis, clock),
+                tracer=tracer,
+                sleep=sleep,
+            )
+        finally:
+            if redis is not None:
+                await redis.aclose()
+
+    async def select(self, requirements: ModelRequirements) -> list[RankedModel]:
+        """Rank every catalog model for ``requirements`` (eligible first)."""
+        snapshot = await self.stats.snapshot()
+        ids = [e.id for e in self.catalog.all()]
+        return select_models(
+            self.catalog,
+            snapshot,
+            requirements,
+            breakers=await self.breakers.states(ids),
+            now=self.breakers.now(),
+            breaker_reset_s=self.breakers.reset_s,
+        )
+
+    async def record_gate_outcome(
+        self, model: str, task_type: str, passed: bool
+    ) -> None:
+        """Feed a validate result back into selection."""
+        await self.stats.record_gate_outcome(model, task_type, passed)
+
+    def _client(self, entry: ModelEntry) -> ChatOpenAI:
+        client = self._clients.get(entry.id)
+        if client is None:
+            provider = self.settings.provider(entry.provider)
+            client = make_client(entry.id, entry.provider, provider)
+            self._clients[entry.id] = client
+        return client
+
+    def _output_cap(self, entry: ModelEntry, requested: int | None) -> int:
+        cap = requested or self.settings.generation.max_output_tokens
+        return min(cap, entry.max_output_tokens) if entry.max_output_tokens else cap
+
+    def _precheck(
+        self, entry: ModelEntry, first_free: bool, prompt_tokens: int, out_cap: int
+    ) -> str | None:
+        if (
+            first_free
+            and not entry.is_free
+            and not self.settings.routing.allow_paid_fallback
+        ):
+            return "paid model after a free one (routing.allow_paid_fallback is off)"
+        if prompt_tokens + out_cap > entry.context_window:
+            return (
+                f"context window {entry.context_window} too small for ~{prompt_tokens} "
+                f"prompt + {out_cap} output tokens"
+            )
+        return None
+
+    async def chat(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        candidates: Sequence[str],
+        node: str,
+        template: str,
+        run_spent: Decimal = Decimal(0),
+        max_output_tokens: int | None = None,
+        temperature: float | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> ChatResult:
+        """The first answer from ``candidates`` in order; see the module doc.
+
+        Raises BudgetExceededError when a budget refused every candidate that was
+        not otherwise skipped, ModelUnavailableError when all failed, ConfigError
+        for a missing API key. ``on_token`` sees every streamed chunk, so a stream
+        that drops and is retried shows its partial text before the retry's.
+        """
+        prompt_tokens = estimate_tokens(m.content for m in messages)
+        lc_messages = to_langchain(messages)
+        attempts: list[Attempt] = []
+        refusal: BudgetExceededError | None = None
+        first_free: bool | None = None
+        for model_id in candidates:
+            entry = self.catalog.get(model_id)
+            first_free = entry.is_free if first_free is None else first_free
+            out_cap = self._output_cap(entry, max_output_tokens)
+            reason = self._precheck(entry, first_free, prompt_tokens, out_cap)
+            if reason is not None:
+                attempts.append(
+                    Attempt(model=model_id, outcome="skipped", reason=reason)
+                )
+                continue
+            client = self._client(entry)
+            try:
+                held = await self.budget.reserve(
+                    call_cost(entry, prompt_tokens, out_cap), run_spent=run_spent
+                )
+            except BudgetExceededError as exc:
+                refusal = refusal or exc
+                attempts.append(
+                    Attempt(model=model_id, outcome="skipped", reason=exc.message)
+                )
+                continue
+            plan = Plan(
+                entry,
+                client,
+                lc_messages,
+                out_cap,
+                temperature,
+                on_token,
+                template,
+                attempts,
+            )
+            try:
+                outcome = await self._caller.call(plan)
+            except ModelCallError:
+                await self.budget.release(held)  # each failed request is in attempts
+                continue
+            except Skip as exc:
+                await self.budget.release(held)
+                attempts.append(
+                    Attempt(model=model_id, outcome="skipped", reason=str(exc))
+                )
+                continue
+            except BaseException:  # cancelled (interrupt, Ctrl-C) or a bug
+                await asyncio.shield(self.budget.release(held))
+                raise
+            return await self._finish(entry, outcome, held, node, template, attempts)
+        raise _unavailable(attempts, refusal)
+
+    async def _finish(
+        self,
+        entry: ModelEntry,
+        outcome: CallOutcome,
+        held: Reservation,
+        node: str,
+        template: str,
+        attempts: list[Attempt],
+    ) -> ChatResult:
+        input_tokens = outcome.input_tokens
+        output_tokens = outcome.output_tokens
+        cost = cost_of(entry, outcome)
+        await self.budget.commit(held, cost)
+        call = LLMCall(
+            node=node,
+            model=entry.id,
+            provider=entry.provider,
+            template=template,
+            latency_ms=round(outcome.latency_ms, 3),
+            input_tokens=input_tokens or 0,
+            output_tokens=output_tokens or 0,
+            cost_usd=cost,
+            finish_reason=outcome.finish_reason,
+            attempts=tuple(attempts),
+        )
+        return ChatResult(text=outcome.text, call=call)
+
+
+def _unavailable(
+    attempts: Sequence[Attempt], refusal: BudgetExceededError | None
+) -> ModelUnavailableError:
+    tried = "; ".join(f"{a.model}: {a.outcome} ({a.reason})" for a in attempts)
+    if refusal is not None and not any(a.outcome == "error" for a in attempts):
+        return BudgetExceededError(refusal.message, hint=refusal.hint)
+    if not attempts:
+        return ModelUnavailableError("no candidate models were given")
+    return ModelUnavailableError(f"no model could answer: {tried}")
