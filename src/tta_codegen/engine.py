@@ -33,10 +33,8 @@ from tta_codegen.events import (
     UsageUpdated,
 )
 from tta_codegen.gates.findings import Finding
-from tta_codegen.gates.sandbox import create_sandbox
 from tta_codegen.graphs import CodegenGraph, build_graph
-from tta_codegen.models.gateway import ModelGateway
-from tta_codegen.prompts import PromptLibrary
+from tta_codegen.models import Catalog, ModelGateway
 from tta_codegen.result import ResultStatus, RunResult, result_from_state
 from tta_codegen.runtime import RunContext
 from tta_codegen.settings import Settings
@@ -78,13 +76,7 @@ class Codegen:
             open_configured_checkpointer(settings.checkpoints) as saver,
             ModelGateway.open(settings, tracer=tracer) as gateway,
         ):
-            context = RunContext(
-                settings=settings,
-                gateway=gateway,
-                prompts=PromptLibrary.load(settings.templates.dirs),
-                sandbox=create_sandbox(settings.gates),
-                tracer=tracer,
-            )
+            context = RunContext.create(settings, gateway=gateway, tracer=tracer)
             yield cls(settings, build_graph(settings, checkpointer=saver), context)
 
     @staticmethod
@@ -129,6 +121,8 @@ class Codegen:
         change the model and/or the refinement rounds, and run on from there as
         ``new_thread_id``. The original thread is left as it was."""
         await self.snapshot_values(thread_id)
+        if model is not None:
+            Catalog(self.settings).get(model)  # InputError naming close matches
         saver = self.graph.checkpointer
         assert isinstance(saver, BaseCheckpointSaver)
         if (await self.graph.aget_state(self.config(new_thread_id))).values:

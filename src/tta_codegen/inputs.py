@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from tta_codegen.errors import InputError
+from tta_codegen.models import Catalog
 from tta_codegen.prompts import PromptLibrary, parse_var_assignments
 from tta_codegen.settings import Settings
 from tta_codegen.state import CodegenRequest, ReviewDecision
@@ -81,6 +82,8 @@ def build_request(
             hint="e.g. tta-codegen generate 'a token-bucket rate limiter' "
             "--out rate_limiter.py",
         )
+    if model is not None:
+        Catalog(settings).get(model)  # InputError naming close matches
     module_name = "generated"
     if out is not None:
         out = _writable_target(out, "--out")

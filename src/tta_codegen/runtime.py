@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from opentelemetry import trace
 from opentelemetry.trace import Tracer
 
-from tta_codegen.gates.sandbox import Sandbox, create_sandbox
-from tta_codegen.models.gateway import ModelGateway
+from tta_codegen.gates import Sandbox, create_sandbox
+from tta_codegen.models import ModelGateway
 from tta_codegen.prompts import PromptLibrary
+from tta_codegen.safety import SafetyChecker, load_safety_checker
 from tta_codegen.settings import Settings
 
 __all__ = ["RunContext", "context_for_server"]
@@ -34,6 +35,22 @@ class RunContext:
     """Where generated code runs; never in our process."""
     tracer: Tracer
     """OpenTelemetry tracer (the API; the SDK is set up by the entry point)."""
+    safety: SafetyChecker | None = None
+    """Optional output safety check run on every draft (``[safety]``)."""
+
+    @classmethod
+    def create(
+        cls, settings: Settings, *, gateway: ModelGateway, tracer: Tracer
+    ) -> RunContext:
+        """The context for ``settings``, around an open gateway."""
+        return cls(
+            settings=settings,
+            gateway=gateway,
+            prompts=PromptLibrary.load(settings.templates.dirs),
+            sandbox=create_sandbox(settings.gates),
+            tracer=tracer,
+            safety=load_safety_checker(settings.safety),
+        )
 
 
 _shared: RunContext | None = None
@@ -54,11 +71,5 @@ async def context_for_server() -> RunContext:
         gateway = await _shared_stack.enter_async_context(
             ModelGateway.open(settings, tracer=tracer)
         )
-        _shared = RunContext(
-            settings=settings,
-            gateway=gateway,
-            prompts=PromptLibrary.load(settings.templates.dirs),
-            sandbox=create_sandbox(settings.gates),
-            tracer=tracer,
-        )
+        _shared = RunContext.create(settings, gateway=gateway, tracer=tracer)
     return _shared

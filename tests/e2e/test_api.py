@@ -184,17 +184,17 @@ async def test_fork_a_failed_run_with_another_model_and_more_rounds(
     assert failed.status == "failed"
     calls_before = len(fake_llm.calls())
 
-    fake_llm.script(fenced(GOOD_CODE), fenced(GOOD_TESTS), model="better/model")
+    fake_llm.script(fenced(GOOD_CODE), fenced(GOOD_TESTS), model="qwen/qwen3-coder:free")
     async with Codegen.open(settings) as session:
         forked = await session.fork(
-            "orig", new_thread_id="fork", model="better/model", max_iterations=1
+            "orig", new_thread_id="fork", model="qwen/qwen3-coder:free", max_iterations=1
         )
         original = await session.result("orig")
 
     assert forked.status == "succeeded"
-    assert forked.model == "better/model"
+    assert forked.model == "qwen/qwen3-coder:free"
     assert [c.node for c in forked.calls] == ["generate", "refine", "generate_tests"]
-    assert len(fake_llm.calls("better/model")) == 2
+    assert len(fake_llm.calls("qwen/qwen3-coder:free")) == 2
     assert len(fake_llm.calls()) == calls_before + 2
     assert original.status == "failed"
     assert (tmp_path / "calc.py").read_text() == GOOD_CODE

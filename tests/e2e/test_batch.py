@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
 from tests.cli_runner import run_cli
 from tests.samples import GOOD_CODE, GOOD_TESTS, fenced
+
 from tta_codegen.testing import FakeOpenAIServer, RecordedRequest, Reply
 
 pytestmark = pytest.mark.e2e

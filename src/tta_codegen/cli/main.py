@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from tta_codegen.cli import batch, context, runs, templates, trace
+from tta_codegen.cli import batch, context, models, runs, templates, trace
 from tta_codegen.cli import generate as generate_cmds
+from tta_codegen.cli.validate import validate_command
 
 __all__ = ["app", "main"]
 
@@ -47,10 +48,12 @@ def root(
 app.command("generate")(generate_cmds.generate)
 app.command("resume")(generate_cmds.resume)
 app.command("batch")(batch.batch)
+app.command("validate")(validate_command)
 app.add_typer(runs.app, name="runs", help="Past and interrupted runs.")
 app.add_typer(trace.app, name="trace", help="A run's span tree, without Jaeger.")
 app.add_typer(templates.app, name="templates", help="The prompt library.")
 app.add_typer(context.app, name="context", help="Codebase context injection.")
+app.add_typer(models.app, name="models", help="Model catalog and selection.")
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from tta_codegen.gates.convergence import is_stalled
+from tta_codegen.gates import is_stalled
 from tta_codegen.gates.findings import blocking
 from tta_codegen.state import CodegenState
 

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from langgraph.runtime import Runtime
 
 from tta_codegen.gates.findings import Finding
-from tta_codegen.models.gateway import ChatMessage, ChatResult
+from tta_codegen.models import ChatMessage, ChatResult
+from tta_codegen.models import candidates as ranked_ids
 from tta_codegen.nodes.parse import extract_python
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState, Usage
 
-__all__ = ["Draft", "ask_for_python", "candidates", "usage_of"]
+__all__ = ["Draft", "ask_for_python", "candidates", "unusable_answer"]
 
 
 @dataclass(frozen=True)
@@ -24,20 +25,9 @@ class Draft:
     result: ChatResult
 
 
-def candidates(state: CodegenState) -> list[str]:
-    """Models to try, best first (eligible ones from select_model's ranking)."""
-    return [r.model for r in state.get("ranking", []) if r.eligible]
-
-
-def usage_of(result: ChatResult) -> Usage:
-    """One call's usage as a state increment (unknown cost counted, not zeroed)."""
-    call = result.call
-    return Usage(
-        input_tokens=call.input_tokens,
-        output_tokens=call.output_tokens,
-        cost_usd=call.cost_usd or 0,
-        cost_unknown_calls=0 if call.cost_usd is not None else 1,
-    )
+def candidates(state: CodegenState, limit: int) -> list[str]:
+    """Models to try, best first: eligible ones from select_model's ranking."""
+    return ranked_ids(state.get("ranking", []), limit)
 
 
 async def ask_for_python(
@@ -62,7 +52,7 @@ async def ask_for_python(
     spent = state.get("usage", Usage()).cost_usd
     result = await ctx.gateway.chat(
         messages,
-        candidates=candidates(state),
+        candidates=candidates(state, ctx.settings.routing.max_candidates),
         node=node,
         template=prompt.template_id,
         run_spent=spent,

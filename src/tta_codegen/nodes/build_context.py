@@ -8,7 +8,7 @@ from pathlib import Path
 from langgraph.runtime import Runtime
 
 from tta_codegen.context import build_context as build_bundle
-from tta_codegen.gates.profiles import requirements_text
+from tta_codegen.gates import requirements_text
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState, ContextBundle
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from langgraph.runtime import Runtime
 
 from tta_codegen.context import render_context
-from tta_codegen.nodes._llm import ask_for_python, unusable_answer, usage_of
+from tta_codegen.nodes._llm import ask_for_python, unusable_answer
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState, ContextBundle
 
@@ -37,5 +37,5 @@ async def generate(state: CodegenState, runtime: Runtime[RunContext]) -> Codegen
         else [unusable_answer("generate", target="code", path=path)],
         "code_is_new": draft.source is not None,
         "calls": [draft.result.call],
-        "usage": usage_of(draft.result),
+        "usage": draft.result.usage,
     }

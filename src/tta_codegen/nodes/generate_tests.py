@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
-from tta_codegen.nodes._llm import ask_for_python, unusable_answer, usage_of
+from tta_codegen.nodes._llm import ask_for_python, unusable_answer
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState
 
@@ -36,5 +36,5 @@ async def generate_tests(
         if draft.source
         else [unusable_answer("generate_tests", target="tests", path=path)],
         "calls": [draft.result.call],
-        "usage": usage_of(draft.result),
+        "usage": draft.result.usage,
     }

@@ -6,7 +6,7 @@ from langgraph.runtime import Runtime
 
 from tta_codegen.context import render_context
 from tta_codegen.gates.findings import Finding, unique_by_fingerprint
-from tta_codegen.nodes._llm import ask_for_python, unusable_answer, usage_of
+from tta_codegen.nodes._llm import ask_for_python, unusable_answer
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState, ContextBundle
 
@@ -58,7 +58,7 @@ async def refine(state: CodegenState, runtime: Runtime[RunContext]) -> CodegenSt
     update: CodegenState = {
         "iteration": state.get("iteration", 0) + 1,
         "calls": [draft.result.call],
-        "usage": usage_of(draft.result),
+        "usage": draft.result.usage,
         "answer_findings": [],
     }
     if draft.source is None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
+from tta_codegen.gates import blocking_fingerprints, run_gates
 from tta_codegen.gates.findings import blocking, unique_by_fingerprint
-from tta_codegen.gates.runner import run_gates
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState, GateReport
 
@@ -29,7 +29,8 @@ async def validate(state: CodegenState, runtime: Runtime[RunContext]) -> Codegen
         )
     else:
         report = GateReport()
-    findings = unique_by_fingerprint([*answer, *report.findings])
+    safety = ctx.safety.check(code, task=request.task) if ctx.safety and code else []
+    findings = unique_by_fingerprint([*answer, *safety, *report.findings])
     report = report.model_copy(
         update={"findings": tuple(findings), "passed": not blocking(findings)}
     )
@@ -40,10 +41,7 @@ async def validate(state: CodegenState, runtime: Runtime[RunContext]) -> Codegen
         await ctx.gateway.record_gate_outcome(
             state["model"], request.task_type, code_ok
         )
-    history = [
-        *state.get("finding_history", []),
-        sorted(f.fingerprint for f in blocking(findings)),
-    ]
+    history = [*state.get("finding_history", []), blocking_fingerprints(findings)]
     return {
         "report": report,
         "findings": findings,
