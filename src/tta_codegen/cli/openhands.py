@@ -13,6 +13,12 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
+
+@app.callback()
+def openhands() -> None:
+    """The postponed OpenHands path (ADR-001)."""
+
+
 _STATE_STYLE = {
     "met": "green",
     "not met": "red",
@@ -40,11 +46,10 @@ def status(
     from tta_codegen.openhands.status import collect_status
     from tta_codegen.settings import Settings
 
-    err = Console(stderr=True)
     try:
         settings = Settings.load(config)
     except CodegenError as exc:
-        err.print(f"error [{exc.code}]: {exc}", markup=False, highlight=False)
+        typer.echo(f"error [{exc.code}]: {exc}", err=True)
         raise typer.Exit(exc.exit_code) from None
     report = collect_status(settings)
 
@@ -72,5 +77,5 @@ def status(
         error = ConfigError(
             f"OpenHands is enabled but the SDK is not installed: {EXTRA_INSTALL}"
         )
-        err.print(f"error [{error.code}]: {error}", markup=False, highlight=False)
+        typer.echo(f"error [{error.code}]: {error}", err=True)
         raise typer.Exit(error.exit_code)

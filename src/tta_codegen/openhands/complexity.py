@@ -54,7 +54,7 @@ _REPO_WIDE = re.compile(
     re.IGNORECASE,
 )
 _NUMBERED_STEP = re.compile(
-    r"(?:^|\n)\s*(?:\d{1,2}[.)]|step \d{1,2}\b)|\(\d{1,2}\)\s", re.IGNORECASE
+    r"(?:^|\n)\s*\d{1,2}[.)]\s|\bstep \d{1,2}\b|\(\d{1,2}\)\s", re.IGNORECASE
 )
 _BULLET = re.compile(r"(?:^|\n)\s*[-*\u2022]\s+\S")
 _SEQUENCE = re.compile(
@@ -100,7 +100,7 @@ def classify_task(
     files = {m.group(0).lower() for m in _FILE.finditer(task)}
     files.update(p.lower() for p in context_paths)
     if len(files) >= 2:
-        signals.append((min(2.0, 0.75 * (len(files) - 1)), f"{len(files)} files"))
+        signals.append((min(2.5, len(files) - 1.0), f"{len(files)} files"))
 
     components = {m.group(0).lower() for m in _COMPONENT_NOUNS.finditer(task)}
     if components - {"files"}:
@@ -114,7 +114,7 @@ def classify_task(
     steps = len(_NUMBERED_STEP.findall(task))
     bullets = len(_BULLET.findall(task))
     if steps >= 2:
-        signals.append((1.5, f"{steps} numbered steps"))
+        signals.append((2.0 if steps >= 3 else 1.5, f"{steps} numbered steps"))
     elif bullets >= 3:
         signals.append((1.0, f"{bullets} listed steps"))
 

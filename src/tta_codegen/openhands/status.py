@@ -230,10 +230,18 @@ def _release_criteria(installed: str | None, index: IndexInfo) -> list[Criterion
 
 
 def collect_status(
-    settings: Settings, *, url: str | None = None, timeout_s: float = 3.0
+    settings: Settings,
+    *,
+    url: str | None = None,
+    timeout_s: float = 3.0,
+    installed: str | None | Literal["detect"] = "detect",
 ) -> OpenHandsStatus:
-    """Gather the installed version, settings, index data and criteria."""
-    installed = installed_sdk_version()
+    """Gather the installed version, settings, index data and criteria.
+
+    ``installed`` overrides the detected SDK version (for what-if checks).
+    """
+    if installed == "detect":
+        installed = installed_sdk_version()
     index = fetch_index_info(installed, url=url, timeout_s=timeout_s)
     criteria = [
         Criterion(
