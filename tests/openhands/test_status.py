@@ -107,7 +107,7 @@ def test_cli_text_says_when_pypi_is_unreachable(
     result = CliRunner().invoke(app, ["status"])
     assert result.exit_code == 0, result.output
     assert "PyPI not reachable" in result.stdout
-    assert "disabled (postponed, ADR-001)" in result.stdout
+    assert "[openhands]:             disabled (postponed, ADR-001)" in result.stdout
     assert "manual" in result.stdout
 
 

@@ -62,10 +62,12 @@ def status(
             latest = report.latest_version or "unknown"
         else:
             latest = "PyPI not reachable"
-        out.print(f"openhands-sdk installed: {installed}", highlight=False)
-        out.print(f"newest release:          {latest}", highlight=False)
+        out.print(
+            f"openhands-sdk installed: {installed}", highlight=False, markup=False
+        )
+        out.print(f"newest release:          {latest}", highlight=False, markup=False)
         state = "enabled" if report.enabled else "disabled (postponed, ADR-001)"
-        out.print(f"[openhands]:             {state}", highlight=False)
+        out.print(f"[openhands]:             {state}", highlight=False, markup=False)
         table = Table("criterion", "state", "detail", title="Activation criteria")
         for criterion in report.criteria:
             style = _STATE_STYLE[criterion.state]
