@@ -164,9 +164,23 @@ async def test_watchdog_pauses_an_endless_condensation_loop() -> None:
     assert result.code is None
 
 
-async def test_watchdog_caps_an_endless_tool_call_loop() -> None:
+async def test_watchdog_caps_an_endless_tool_call_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPENROUTER_API_KEY", "sk-or-parent-secret-0123456789")
+
     def responder(request: RecordedRequest) -> Reply:
         n = len(server.calls())
+        if n == 1:  # dump what the agent's commands can see into the "module"
+            command = f"env > {_workspace(request)}/{MODULE}.py"
+            return Reply(
+                tool_calls=[
+                    {
+                        "name": "terminal",
+                        "arguments": {"command": command, "security_risk": "LOW"},
+                    }
+                ]
+            )
         return Reply(
             tool_calls=[
                 {
@@ -185,6 +199,27 @@ async def test_watchdog_caps_an_endless_tool_call_loop() -> None:
     assert result.stopped_by == "iterations"
     assert result.iterations == 4
     assert calls == 4
+    # the agent's terminal saw a scrubbed environment: no keys of ours
+    assert (
+        result.code is not None and "LITELLM_LOCAL_MODEL_COST_MAP=True" in result.code
+    )
+    assert SECRET not in result.code
+    assert "sk-or-parent-secret" not in result.code
+
+
+async def test_provider_errors_end_as_error_with_the_key_redacted() -> None:
+    refusal = Reply(status=401, content=f"Incorrect API key provided: {SECRET}")
+    with FakeOpenAIServer(default=refusal) as server:
+        result = await run_openhands(
+            _job(server), settings=OpenHandsSettings(enabled=True)
+        )
+
+    assert result.status == "error"
+    assert result.stopped_by is None
+    assert "AuthenticationError" in result.message
+    assert "Incorrect API key provided: [REDACTED]" in result.message
+    assert SECRET not in result.message
+    assert result.code is None
 
 
 async def test_hung_worker_is_killed_at_the_wall_clock_limit() -> None:
