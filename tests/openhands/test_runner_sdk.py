@@ -15,6 +15,7 @@ import pytest
 
 from tta_codegen.gates.findings import Finding
 from tta_codegen.openhands import OpenHandsJob, installed_sdk_version, run_openhands
+from tta_codegen.openhands._reaper import MARKER_ENV, marked_pids
 from tta_codegen.settings import OpenHandsSettings
 from tta_codegen.testing import FakeOpenAIServer, RecordedRequest, Reply
 
@@ -171,8 +172,12 @@ async def test_watchdog_caps_an_endless_tool_call_loop(
 
     def responder(request: RecordedRequest) -> Reply:
         n = len(server.calls())
-        if n == 1:  # dump what the agent's commands can see into the "module"
-            command = f"env > {_workspace(request)}/{MODULE}.py"
+        if n == 1:  # dump what the agent's commands can see into the "module",
+            # and leave background jobs behind, one of them in its own session
+            command = (
+                f"env > {_workspace(request)}/{MODULE}.py;"
+                " sleep 600 & setsid sleep 600 &"
+            )
             return Reply(
                 tool_calls=[
                     {
@@ -205,6 +210,10 @@ async def test_watchdog_caps_an_endless_tool_call_loop(
     )
     assert SECRET not in result.code
     assert "sk-or-parent-secret" not in result.code
+    # and nothing the agent started outlives the run
+    marker = re.search(rf"{MARKER_ENV}=(\w+)", result.code)
+    assert marker is not None
+    assert marked_pids(marker.group(1)) == []
 
 
 async def test_provider_errors_end_as_error_with_the_key_redacted() -> None:

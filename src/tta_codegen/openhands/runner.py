@@ -17,6 +17,7 @@ import signal
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 from tta_codegen.errors import SandboxError
 from tta_codegen.openhands._files import read_workspace_file
 from tta_codegen.openhands._prompt import build_message, test_file_candidates
+from tta_codegen.openhands._reaper import MARKER_ENV, kill_marked
 from tta_codegen.openhands.availability import require_sdk
 from tta_codegen.openhands.job import OpenHandsJob, OpenHandsResult, RunStatus
 from tta_codegen.openhands.watchdog import StopReason
@@ -60,9 +62,10 @@ class _Progress:
     result: dict[str, Any] = field(default_factory=dict)
 
 
-def _worker_env(run_dir: Path) -> dict[str, str]:
+def _worker_env(run_dir: Path, marker: str) -> dict[str, str]:
     """A scrubbed environment: no API keys or tokens of ours reach the agent."""
     env = {name: os.environ[name] for name in _PASSED_ENV if name in os.environ}
+    env[MARKER_ENV] = marker
     package_root = Path(__file__).resolve().parents[2]
     env.update(
         HOME=str(run_dir / "home"),
@@ -135,6 +138,7 @@ async def _run_worker(
 ) -> tuple[_Progress, bool]:
     """Run the worker; (progress, killed_on_wall_clock)."""
     progress = _Progress()
+    marker = uuid.uuid4().hex
     with stderr_path.open("wb") as stderr:
         try:
             process = await asyncio.create_subprocess_exec(
@@ -145,7 +149,7 @@ async def _run_worker(
                 stdout=asyncio.subprocess.PIPE,
                 stderr=stderr,
                 cwd=run_dir / "workspace",
-                env=_worker_env(run_dir),
+                env=_worker_env(run_dir, marker),
                 start_new_session=True,
             )
         except OSError as exc:
@@ -166,9 +170,10 @@ async def _run_worker(
         except TimeoutError:
             killed = True
         finally:
-            _kill_group(process)  # also reaps the agent's leftover commands
+            _kill_group(process)
             with contextlib.suppress(ProcessLookupError):
                 await process.wait()
+            kill_marked(marker)  # the agent's shell and its background jobs
     return progress, killed
 
 
