@@ -213,12 +213,12 @@ def _outcome(
         return "stopped", "wall_clock", "wall-clock limit reached; worker killed"
     if not payload:
         return "error", None, f"the OpenHands worker exited early: {stderr_tail}"
+    if sdk_status == "finished":  # finish on the last allowed step still counts
+        return "finished", None, str(payload.get("message") or "")
     if stopped_by is not None:
         return "stopped", stopped_by, f"watchdog stopped the conversation: {stopped_by}"
     if error and "MaxIterationsReached" in str(error):
         return "stopped", "iterations", str(error)
-    if sdk_status == "finished":
-        return "finished", None, str(payload.get("message") or "")
     if sdk_status == "stuck":
         return "stopped", None, "OpenHands' stuck detector stopped the conversation"
     return "error", None, str(error or f"conversation ended as {sdk_status!r}")
