@@ -25,6 +25,10 @@ CONDENSER_MAX_SIZE = 80
 """Events in the agent's view before the condenser summarises (SDK default 240)."""
 
 
+MAX_MESSAGE_CHARS = 8000
+"""The agent's final message is cut to this length."""
+
+
 def _emit(out: IO[str], payload: dict[str, Any]) -> None:
     out.write(json.dumps(payload) + "\n")
     out.flush()
@@ -143,8 +147,8 @@ def run(spec: dict[str, Any], watchdog: Watchdog, out: IO[str]) -> dict[str, Any
         "events_count": len(events),
         "iterations": watchdog.iterations,
         "condensations": watchdog.condensations,
-        "error": failure or ("; ".join(errors) if errors else None),
-        "message": get_agent_final_response(events) or "",
+        "error": (failure or "; ".join(errors))[:MAX_MESSAGE_CHARS] or None,
+        "message": (get_agent_final_response(events) or "")[:MAX_MESSAGE_CHARS],
         **_usage(conversation),
     }
     conversation.close()

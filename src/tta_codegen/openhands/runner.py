@@ -54,6 +54,10 @@ _PASSED_ENV = (
 )
 
 
+_LINE_LIMIT = 4 * 1024 * 1024
+"""Longest protocol line accepted from the worker."""
+
+
 @dataclass
 class _Progress:
     events: int = 0
@@ -151,6 +155,7 @@ async def _run_worker(
                 cwd=run_dir / "workspace",
                 env=_worker_env(run_dir, marker),
                 start_new_session=True,
+                limit=_LINE_LIMIT,
             )
         except OSError as exc:
             raise SandboxError(f"cannot start the OpenHands worker: {exc}") from exc
