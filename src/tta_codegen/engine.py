@@ -35,6 +35,7 @@ from tta_codegen.events import (
 from tta_codegen.gates.findings import Finding
 from tta_codegen.graphs import CodegenGraph, build_graph
 from tta_codegen.models import Catalog, ModelGateway
+from tta_codegen.openhands import require_sdk
 from tta_codegen.result import ResultStatus, RunResult, result_from_state
 from tta_codegen.runtime import RunContext
 from tta_codegen.settings import Settings
@@ -71,6 +72,7 @@ class Codegen:
         cls, settings: Settings, *, tracer: trace.Tracer | None = None
     ) -> AsyncIterator[Self]:
         """Open the checkpointer and model gateway; close them on exit."""
+        require_sdk(settings.openhands)
         tracer = tracer or trace.get_tracer("tta_codegen")
         async with (
             open_configured_checkpointer(settings.checkpoints) as saver,

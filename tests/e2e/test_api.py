@@ -184,10 +184,15 @@ async def test_fork_a_failed_run_with_another_model_and_more_rounds(
     assert failed.status == "failed"
     calls_before = len(fake_llm.calls())
 
-    fake_llm.script(fenced(GOOD_CODE), fenced(GOOD_TESTS), model="qwen/qwen3-coder:free")
+    fake_llm.script(
+        fenced(GOOD_CODE), fenced(GOOD_TESTS), model="qwen/qwen3-coder:free"
+    )
     async with Codegen.open(settings) as session:
         forked = await session.fork(
-            "orig", new_thread_id="fork", model="qwen/qwen3-coder:free", max_iterations=1
+            "orig",
+            new_thread_id="fork",
+            model="qwen/qwen3-coder:free",
+            max_iterations=1,
         )
         original = await session.result("orig")
 

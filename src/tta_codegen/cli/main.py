@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tta_codegen.cli import batch, context, models, runs, templates, trace
+from tta_codegen.cli import batch, context, models, openhands, runs, templates, trace
 from tta_codegen.cli import generate as generate_cmds
 from tta_codegen.cli.validate import validate_command
 
@@ -54,6 +54,7 @@ app.add_typer(trace.app, name="trace", help="A run's span tree, without Jaeger."
 app.add_typer(templates.app, name="templates", help="The prompt library.")
 app.add_typer(context.app, name="context", help="Codebase context injection.")
 app.add_typer(models.app, name="models", help="Model catalog and selection.")
+app.add_typer(openhands.app, name="openhands", help="The postponed OpenHands path.")
 
 
 def main() -> None:

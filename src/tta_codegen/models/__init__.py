@@ -5,6 +5,7 @@ every LLM call, ``record_gate_outcome`` after validate). Everything else here is
 what the gateway is made of, public for the CLI and for tests.
 """
 
+from tta_codegen.models._client import api_key as provider_api_key
 from tta_codegen.models.breaker import BreakerBoard, BreakerState
 from tta_codegen.models.budget import Budget, DaySpend, Reservation
 from tta_codegen.models.catalog import (
@@ -38,5 +39,6 @@ __all__ = [
     "StatsStore",
     "candidates",
     "open_stats_store",
+    "provider_api_key",
     "select_models",
 ]
