@@ -221,3 +221,43 @@ def test_a_checkpoint_from_a_newer_version_is_refused_clearly(
     assert "Traceback" not in resumed.stderr
     listing = run_cli("runs", "list", config=config_file)
     assert listing.returncode == 0 and "unreadable" in listing.stdout
+
+
+def test_a_user_template_from_the_root_config_drives_generate(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "templates" / "versions" / "v1"
+    folder.mkdir(parents=True)
+    (folder / "adder.yaml").write_text(
+        "name: adder\nversion: 1\ncategory: agent_orchestration\n"
+        "description: integer adder\ncontext_types: [agent_orchestration]\n"
+        "variables: {width: {type: int, required: true}}\nsystem: be brief\n"
+        "body: |\n  Add two {{ width }}-bit integers.\n"
+    )
+    config_file.write_text(
+        config_file.read_text()
+        + f'\n[templates]\ndirs = ["{tmp_path / "templates"}"]\n'
+    )
+
+    listed = run_cli("templates", "list", "--json", config=config_file)
+    assert listed.returncode == 0, listed.stderr
+    assert "adder" in [t["name"] for t in json.loads(listed.stdout)]
+
+    missing = run_cli("generate", "--template", "adder", config=config_file)
+    assert missing.returncode == 2 and "width" in missing.stderr
+
+    fake_llm.script(fenced(GOOD_CODE), fenced(GOOD_TESTS))
+    proc = run_cli(
+        "generate",
+        "--template",
+        "adder",
+        "--var",
+        "width=32",
+        "--out",
+        tmp_path / "calc.py",
+        "--json",
+        config=config_file,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Add two 32-bit integers." in fake_llm.calls()[0].prompt
+    assert json.loads(proc.stdout)["status"] == "succeeded"

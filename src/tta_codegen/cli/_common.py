@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import typer
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from tta_codegen.errors import CodegenError
     from tta_codegen.settings import Settings
 
-__all__ = ["err_console", "fail", "out_console", "settings_of"]
+__all__ = ["err_console", "fail", "out_console", "settings_for", "settings_of"]
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -26,6 +27,13 @@ def settings_of(ctx: typer.Context) -> Settings:
     settings = Settings.load()
     root.obj = settings
     return settings
+
+
+def settings_for(ctx: typer.Context, config: Path | None) -> Settings:
+    """Settings from a command's own ``--config``, else the root's (or defaults)."""
+    from tta_codegen.settings import Settings  # noqa: PLC0415
+
+    return Settings.load(config) if config is not None else settings_of(ctx)
 
 
 def err_console() -> Console:

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from tta_codegen.cli._common import settings_for
+
 app = typer.Typer(
     help="Codebase context injection: see what a task would get.",
     no_args_is_help=True,
@@ -26,6 +28,7 @@ def _fail(message: object, exit_code: int = 2) -> typer.Exit:
 
 @app.command("show")
 def show_context(
+    ctx: typer.Context,
     task: Annotated[str, typer.Argument(help="The task description.")],
     context: Annotated[
         list[Path] | None,
@@ -57,7 +60,6 @@ def show_context(
         select,
     )
     from tta_codegen.errors import CodegenError
-    from tta_codegen.settings import Settings
 
     if context_type is not None and context_type not in CONTEXT_TYPES:
         raise _fail(
@@ -65,7 +67,7 @@ def show_context(
             f"choose one of {', '.join(CONTEXT_TYPES)}"
         )
     try:
-        settings = Settings.load(config)
+        settings = settings_for(ctx, config)
         roots = resolve_roots([*settings.context.roots, *(context or [])])
         if not roots:
             raise _fail("no context roots: pass --context PATH or set [context] roots")

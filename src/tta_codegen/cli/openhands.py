@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from tta_codegen.cli._common import settings_for
+
 app = typer.Typer(
     help="The postponed OpenHands path (ADR-001): status and activation criteria.",
     no_args_is_help=True,
@@ -29,6 +31,7 @@ _STATE_STYLE = {
 
 @app.command("status")
 def status(
+    ctx: typer.Context,
     json_output: Annotated[
         bool, typer.Option("--json", help="Print one JSON object on stdout.")
     ] = False,
@@ -44,10 +47,9 @@ def status(
     from tta_codegen.errors import CodegenError, ConfigError
     from tta_codegen.openhands.availability import EXTRA_INSTALL
     from tta_codegen.openhands.status import collect_status
-    from tta_codegen.settings import Settings
 
     try:
-        settings = Settings.load(config)
+        settings = settings_for(ctx, config)
     except CodegenError as exc:
         typer.echo(f"error [{exc.code}]: {exc}", err=True)
         raise typer.Exit(exc.exit_code) from None

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tta_codegen.cli._common import settings_for
+
 if TYPE_CHECKING:
     from tta_codegen.prompts import PromptLibrary, PromptTemplate
 
@@ -23,13 +25,12 @@ def _fail(exc: Exception, exit_code: int = 2) -> typer.Exit:
     return typer.Exit(exit_code)
 
 
-def _library(config: Path | None) -> PromptLibrary:
+def _library(ctx: typer.Context, config: Path | None) -> PromptLibrary:
     from tta_codegen.errors import CodegenError
     from tta_codegen.prompts import PromptLibrary
-    from tta_codegen.settings import Settings
 
     try:
-        settings = Settings.load(config)
+        settings = settings_for(ctx, config)
         return PromptLibrary.load(settings.templates.dirs)
     except CodegenError as exc:
         raise _fail(exc, exc.exit_code) from None
@@ -58,11 +59,12 @@ def _summary(template: PromptTemplate, versions: list[int]) -> dict[str, object]
 
 @app.command("list")
 def list_templates(
+    ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     config: ConfigOption = None,
 ) -> None:
     """List every template (latest versions): name, category, version, variables."""
-    library = _library(config)
+    library = _library(ctx, config)
     rows = [_summary(t, library.versions(t.name)) for t in library.list()]
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
@@ -86,6 +88,7 @@ def list_templates(
 
 @app.command("show")
 def show_template(
+    ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Template name or name@version.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     config: ConfigOption = None,
@@ -95,7 +98,7 @@ def show_template(
 
     from tta_codegen.errors import CodegenError
 
-    library = _library(config)
+    library = _library(ctx, config)
     try:
         template = library.get(name)
     except CodegenError as exc:

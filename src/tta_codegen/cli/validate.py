@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
+from tta_codegen.cli._common import settings_for
+
 if TYPE_CHECKING:
     from tta_codegen.state import GateReport
 
@@ -60,6 +62,7 @@ def _print_table(report: GateReport) -> None:
 
 
 def validate_command(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Python module to check.")],
     tests: Annotated[
         Path | None, typer.Option("--tests", help="Its pytest tests file.")
@@ -84,7 +87,6 @@ def validate_command(
     """Run the quality gates on FILE (and its tests); exit 1 when something blocks."""
     from tta_codegen.errors import CodegenError, InputError
     from tta_codegen.gates import create_sandbox, run_gates
-    from tta_codegen.settings import Settings
 
     try:
         code = _read(file, "file")
@@ -93,7 +95,7 @@ def validate_command(
         module_name = file.stem
         if not module_name.isidentifier():
             raise InputError(f"{file.name} is not an importable module name")
-        settings = Settings.load(config)
+        settings = settings_for(ctx, config)
         gates = settings.gates
         if profile is not None:
             gates = gates.model_copy(update={"profile": profile})
