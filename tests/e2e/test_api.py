@@ -203,3 +203,47 @@ async def test_fork_a_failed_run_with_another_model_and_more_rounds(
     assert len(fake_llm.calls()) == calls_before + 2
     assert original.status == "failed"
     assert (tmp_path / "calc.py").read_text() == GOOD_CODE
+
+
+async def test_tokens_reach_the_caller_while_the_answer_is_still_streaming(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    slow = Reply(content=fenced(GOOD_CODE), chunk_size=8, chunk_delay_s=0.05)
+    fake_llm.script(slow, fenced(GOOD_TESTS))
+    chunks = len(slow.content) // slow.chunk_size
+    seen: list[float] = []
+    async for event in stream(request(tmp_path), settings=Settings.load(config_file)):
+        if isinstance(event, TokenStreamed) and event.node == "generate":
+            seen.append(asyncio.get_running_loop().time())
+    assert len(seen) >= chunks
+    # the first piece arrived long before the last: nothing buffers the stream
+    assert seen[-1] - seen[0] > 0.5 * chunks * slow.chunk_delay_s
+
+
+async def test_cancel_mid_stream_stops_the_call_and_stays_resumable(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    settings = Settings.load(config_file)
+    endless = Reply(content=fenced(GOOD_CODE) * 50, chunk_size=4, chunk_delay_s=0.05)
+    fake_llm.script(endless, fenced(GOOD_CODE), fenced(GOOD_TESTS))
+    tokens = 0
+
+    async def consume() -> None:
+        nonlocal tokens
+        async for event in stream(
+            request(tmp_path), settings=settings, thread_id="mid"
+        ):
+            if isinstance(event, TokenStreamed):
+                tokens += 1
+
+    task = asyncio.create_task(consume())
+    while tokens < 3:
+        await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert tokens < 20  # stopped promptly, not after the whole answer
+
+    result = await resume("mid", settings=settings)
+    assert result.status == "succeeded"
+    assert len(fake_llm.calls()) == 3

@@ -113,3 +113,26 @@ def test_ctrl_c_exits_130_and_says_how_to_resume(
     assert "tta-codegen resume crash" in stderr
     assert "Traceback" not in stderr
     assert finish(config_file)["status"] == "succeeded"
+
+
+@pytest.mark.redis
+def test_killed_mid_call_resumes_from_redis(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path, redis_url: str
+) -> None:
+    text = config_file.read_text().replace(
+        f'url = "sqlite:///{tmp_path}/checkpoints.sqlite"',
+        f'url = "{redis_url}"\nkey_prefix = "crash-{tmp_path.name}"\nttl_s = 600',
+    )
+    config_file.write_text(text)
+    fake_llm.script(Reply(content=ANSWERS[0]), Reply(content=ANSWERS[1], delay_s=60),
+                    *[Reply(content=a) for a in ANSWERS[1:]])
+    proc = start(config_file, tmp_path / "calc.py")
+    wait_for(lambda: len(fake_llm.calls()) == 2)
+    proc.kill()
+    proc.wait()
+
+    result = finish(config_file)
+
+    assert result["status"] == "succeeded"
+    assert len(fake_llm.calls()) == len(ANSWERS) + 1
+    assert not (tmp_path / "checkpoints.sqlite").exists()

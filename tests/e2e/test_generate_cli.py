@@ -115,6 +115,7 @@ def test_unusable_answers_become_findings_not_crashes(
         (["generate", "x", "--out", "calc.txt"], "must end in .py"),
         (["generate", "x", "--out", "my-mod.py"], "not a valid Python module name"),
         (["generate", "x", "--var", "a=b"], "only meaningful with --template"),
+        (["generate", "x", "--model", "no/such-model"], "unknown model"),
         (["resume", "no-such-thread"], "no run with thread id"),
         (["resume", "t", "--approve", "--reject"], "exclude each other"),
     ],
@@ -261,3 +262,34 @@ def test_a_user_template_from_the_root_config_drives_generate(
     assert proc.returncode == 0, proc.stderr
     assert "Add two 32-bit integers." in fake_llm.calls()[0].prompt
     assert json.loads(proc.stdout)["status"] == "succeeded"
+
+
+def test_review_through_the_cli_approves_an_edited_file(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    fake_llm.script(fenced(GOOD_CODE), fenced(GOOD_TESTS))
+    out = tmp_path / "calc.py"
+    paused = run_cli(
+        "generate",
+        "Add two integers.",
+        "--out",
+        out,
+        "--review",
+        "--thread-id",
+        "rv",
+        config=config_file,
+    )
+    assert paused.returncode == 0, paused.stderr
+    assert "resume rv --approve" in paused.stderr
+    assert not out.exists()
+
+    edited = tmp_path / "edited.py"
+    edited.write_text(GOOD_CODE + "\n\nVERSION = 3\n")
+    approved = run_cli(
+        "resume", "rv", "--approve", "--code", edited, "--json", config=config_file
+    )
+    assert approved.returncode == 0, approved.stderr
+    assert json.loads(approved.stdout)["status"] == "succeeded"
+    assert out.read_text() == edited.read_text()
+    plain = run_cli("resume", "rv", "--reject", config=config_file)
+    assert plain.returncode == 2 and "not awaiting review" in plain.stderr
