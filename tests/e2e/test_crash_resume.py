@@ -124,8 +124,11 @@ def test_killed_mid_call_resumes_from_redis(
         f'url = "{redis_url}"\nkey_prefix = "crash-{tmp_path.name}"\nttl_s = 600',
     )
     config_file.write_text(text)
-    fake_llm.script(Reply(content=ANSWERS[0]), Reply(content=ANSWERS[1], delay_s=60),
-                    *[Reply(content=a) for a in ANSWERS[1:]])
+    fake_llm.script(
+        Reply(content=ANSWERS[0]),
+        Reply(content=ANSWERS[1], delay_s=60),
+        *[Reply(content=a) for a in ANSWERS[1:]],
+    )
     proc = start(config_file, tmp_path / "calc.py")
     wait_for(lambda: len(fake_llm.calls()) == 2)
     proc.kill()

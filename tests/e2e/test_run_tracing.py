@@ -65,6 +65,12 @@ async def test_one_trace_per_run_with_a_span_per_node(
     assert all(
         s.parent is not None and s.parent.span_id == root.context.span_id for s in nodes
     )
+    gates = [s for s in finished if s.name.startswith("gate ")]
+    assert {s.name for s in gates} >= {"gate ruff", "gate mypy", "gate bandit"}
+    sandboxes = [s for s in finished if s.name == "sandbox pytest"]
+    assert len(sandboxes) == 3  # one sandboxed run per validate pass
+    validate_ids = {s.context.span_id for s in nodes if s.name == "node validate"}
+    assert all(s.parent and s.parent.span_id in validate_ids for s in gates + sandboxes)
     validates = [s for s in nodes if s.name == "node validate"]
     assert [s.attributes["tta.iteration"] for s in validates] == [0, 1, 1]
     for span in finished:

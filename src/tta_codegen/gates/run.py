@@ -9,6 +9,8 @@ from collections.abc import Awaitable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from opentelemetry.trace import NoOpTracer, Tracer
+
 from tta_codegen.gates.dynamic import (
     DynamicOutcome,
     locked_tests_name,
@@ -21,6 +23,7 @@ from tta_codegen.gates.profiles import Profile, resolve
 from tta_codegen.gates.sandbox import Sandbox
 from tta_codegen.gates.static import bandit_gate, mypy_gate, ruff_gate, syntax_gate
 from tta_codegen.settings import GatesSettings, default_state_dir
+from tta_codegen.telemetry.spans import gate_span, sandbox_span, set_outcome
 
 if TYPE_CHECKING:  # state imports gates.findings: import it lazily, no cycle
     from tta_codegen.state import GateReport
@@ -29,11 +32,17 @@ __all__ = ["run_gates"]
 
 
 async def _timed(
-    name: str, work: Awaitable[list[Finding]], timings: dict[str, float]
+    name: str,
+    work: Awaitable[list[Finding]],
+    timings: dict[str, float],
+    tracer: Tracer,
 ) -> list[Finding]:
     started = time.monotonic()
     try:
-        return await work
+        with gate_span(tracer, name) as span:
+            found = await work
+            set_outcome(span, "findings" if found else "clean")
+            return found
     finally:
         timings[name] = round(time.monotonic() - started, 4)
 
@@ -47,6 +56,7 @@ async def run_gates(
     sandbox: Sandbox,
     locked_tests: str | None = None,
     final: bool = False,
+    tracer: Tracer | None = None,
 ) -> GateReport:
     """Run the gates on ``code`` (and its tests) and return the report.
 
@@ -54,7 +64,10 @@ async def run_gates(
     ``test_<module>_locked.py``, so generated or refined tests can neither
     remove nor alter them. ``final=True`` (code passes, tests exist) also
     re-runs the tests for flakiness and runs them against mutants of the code.
+    Each gate gets a ``gate {name}`` span and the sandboxed run a ``sandbox``
+    span when a ``tracer`` is given.
     """
+    tracer = tracer or NoOpTracer()
     profile = resolve(settings)
     timings: dict[str, float] = {}
     module_file = f"{module_name}.py"
@@ -85,12 +98,14 @@ async def run_gates(
         if final and tests is not None and settings.mutation:
             mutants = make_mutants(code, limit=settings.max_mutants)
         dynamic_task = asyncio.ensure_future(
-            _dynamic(sandbox, module_name, sources, settings, final, mutants, timings)
+            _dynamic(
+                sandbox, module_name, sources, settings, final, mutants, timings, tracer
+            )
         )
         static = await asyncio.gather(
-            _timed("ruff", ruff_gate(work, lint, limit), timings),
-            _timed("mypy", mypy_gate(work, module_file, cache, limit), timings),
-            _timed("bandit", bandit_gate(work, module_file, limit), timings),
+            _timed("ruff", ruff_gate(work, lint, limit), timings, tracer),
+            _timed("mypy", mypy_gate(work, module_file, cache, limit), timings, tracer),
+            _timed("bandit", bandit_gate(work, module_file, limit), timings, tracer),
         )
         dynamic = await dynamic_task
     for group in static:
@@ -107,16 +122,23 @@ async def _dynamic(
     final: bool,
     mutants: list[Mutant],
     timings: dict[str, float],
+    tracer: Tracer,
 ) -> DynamicOutcome:
-    outcome = await run_dynamic(
-        sandbox,
-        module_name,
-        {name: text for name, (text, _) in sources.items()},
-        test_timeout_s=settings.test_timeout_s,
-        run_timeout_s=settings.run_timeout_s,
-        reruns=settings.reruns if final else 0,
-        mutants=mutants,
-    )
+    with sandbox_span(tracer, "pytest") as span:
+        outcome = await run_dynamic(
+            sandbox,
+            module_name,
+            {name: text for name, (text, _) in sources.items()},
+            test_timeout_s=settings.test_timeout_s,
+            run_timeout_s=settings.run_timeout_s,
+            reruns=settings.reruns if final else 0,
+            mutants=mutants,
+        )
+        span.set_attribute("tta.tests_passed", outcome.passed)
+        span.set_attribute("tta.tests_failed", outcome.failed)
+        if outcome.mutants_total:
+            span.set_attribute("tta.mutants_killed", outcome.mutants_killed)
+            span.set_attribute("tta.mutants_total", outcome.mutants_total)
     timings["sandbox"] = round(outcome.duration_s, 4)
     return outcome
 

@@ -26,6 +26,7 @@ async def validate(state: CodegenState, runtime: Runtime[RunContext]) -> Codegen
             sandbox=ctx.sandbox,
             locked_tests=request.existing_tests,
             final=bool(tests),
+            tracer=ctx.tracer,
         )
     else:
         report = GateReport()
