@@ -216,16 +216,8 @@ class Sandbox:
                 cmd += ["--symlink", os.readlink(path), str(path)]
             elif path.is_dir():
                 cmd += ["--ro-bind", str(path), str(path)]
-        made: set[str] = set()
-        for root in _interpreter_roots():
-            for parent in reversed(PurePosixPath(root).parents):
-                text = str(parent)
-                if text != "/" and text not in made:
-                    made.add(text)
-                    cmd += ["--perms", "0755", "--dir", text]
-            cmd += ["--ro-bind", root, root]
-        for name in ("passwd", "group", "hosts"):
-            cmd += ["--ro-bind", str(etc / name), f"/etc/{name}"]
+        # /tmp is a fresh tmpfs *before* the interpreter is bound in, so a venv
+        # that lives under /tmp (a CI checkout) is bound on top of it, not hidden.
         cmd += [
             "--proc",
             "/proc",
@@ -236,6 +228,16 @@ class Sandbox:
             "--tmpfs",
             "/tmp",
         ]
+        made: set[str] = set()
+        for root in _interpreter_roots():
+            for parent in reversed(PurePosixPath(root).parents):
+                text = str(parent)
+                if text != "/" and text not in made:
+                    made.add(text)
+                    cmd += ["--perms", "0755", "--dir", text]
+            cmd += ["--ro-bind", root, root]
+        for name in ("passwd", "group", "hosts"):
+            cmd += ["--ro-bind", str(etc / name), f"/etc/{name}"]
         cmd += ["--bind", str(base / "work"), WORKDIR, "--chdir", WORKDIR]
         cmd += ["--clearenv"]
         for key, value in _minimal_env(WORKDIR).items():
