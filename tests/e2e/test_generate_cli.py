@@ -293,3 +293,17 @@ def test_review_through_the_cli_approves_an_edited_file(
     assert out.read_text() == edited.read_text()
     plain = run_cli("resume", "rv", "--reject", config=config_file)
     assert plain.returncode == 2 and "not awaiting review" in plain.stderr
+
+
+def test_without_out_the_code_goes_to_stdout_and_nothing_is_written(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    fake_llm.script(fenced(GOOD_CODE),
+                    fenced(GOOD_TESTS.replace("from calc", "from generated")))
+    proc = run_cli("generate", "Add two integers.", "--quiet", config=config_file,
+                   cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == GOOD_CODE
+    assert "import generated" in fake_llm.calls()[1].prompt or (
+        "from generated" in fake_llm.calls()[1].prompt)
+    assert not list(tmp_path.glob("*.py"))
