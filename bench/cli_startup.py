@@ -3,7 +3,8 @@
 Both run the CLI as a user does, in a fresh subprocess (``python -m
 tta_codegen``, the same code as the ``tta-codegen`` console script). Floors, in
 the same run: ``python -c pass`` and ``python -c "import typer"`` for --help; a
-script that imports ChatOpenAI and sends one request for the first request.
+script that builds a one-node LangGraph graph whose node calls ChatOpenAI, for
+the first request.
 First request: from ``Popen`` to the moment the fake server (a thread of this
 process) receives the chat request; the CLI is then stopped (the rest of the
 run is measured elsewhere).
@@ -36,8 +37,16 @@ HELP_TARGET_S = 0.3
 FIRST_REQUEST_TARGET_S = 1.0
 FLOOR_CLIENT = """
 import sys
+from typing import TypedDict
 from langchain_openai import ChatOpenAI
-ChatOpenAI(model="m", base_url=sys.argv[1], api_key="x", max_retries=0).invoke("hi")
+from langgraph.graph import START, StateGraph
+class S(TypedDict):
+    text: str
+llm = ChatOpenAI(model="m", base_url=sys.argv[1], api_key="x", max_retries=0)
+g = StateGraph(S)
+g.add_node("ask", lambda s: {"text": str(llm.invoke(s["text"]).content)})
+g.add_edge(START, "ask")
+g.compile().invoke({"text": "hi"})
 """
 
 

@@ -13,6 +13,12 @@ server, nodes doing no work of their own.
 
 Runs alternate (ours, floor, ours, ...) so machine noise hits both alike.
 
+Second figure, nothing subtracted: runs whose answers hold no Python, so the
+validate node has nothing to gate (generate -> validate -> refine -> validate
+-> write_output, 2 LLM calls) vs the bare graph of the same sequence. It shows
+what the orchestration costs when no sandbox or type checker ran just before
+(subprocesses and their cache and GC aftermath slow the next nodes down).
+
 Run: PYTHONPATH=src /work/venv/bin/python bench/orchestration.py [--runs N]
 """
 
@@ -32,9 +38,11 @@ from _common import (  # noqa: E402
     TASK,
     chat_client,
     floor_graph,
+    floor_refine_graph,
     happy_path,
     machine,
     median_ms,
+    no_python,
     ratio,
     server_process,
     settings_for,
@@ -59,6 +67,38 @@ async def _ours(session: Codegen) -> tuple[float, float, int]:
             assert event.result.status == "succeeded", event.result.error
             calls = len(event.result.calls)
     return time.perf_counter() - started, validate_s, calls
+
+
+async def _no_gates(runs: int, tmp: Path) -> dict[str, object]:
+    ours_s: list[float] = []
+    floor_s: list[float] = []
+    with server_process(no_python()) as base_url:
+        floor = floor_refine_graph(chat_client(base_url))
+        async with Codegen.open(settings_for(base_url, tmp)) as session:
+            for i in range(runs + WARMUP):
+                request = CodegenRequest(
+                    task=TASK, module_name="calc", max_iterations=1
+                )
+                t0 = time.perf_counter()
+                result = await session.run(request)
+                t1 = time.perf_counter()
+                await floor.ainvoke(
+                    {"task": TASK},
+                    {"configurable": {"thread_id": f"nog-{i}"}},
+                    durability="sync",
+                )
+                t2 = time.perf_counter()
+                assert len(result.calls) == 2
+                if i >= WARMUP:
+                    ours_s.append(t1 - t0)
+                    floor_s.append(t2 - t1)
+    ours, base = median_ms(ours_s), median_ms(floor_s)
+    return {
+        "ours_ms_per_run": ours,
+        "floor_ms_per_run": base,
+        "overhead_ms_per_run": round(ours - base, 3),
+        "ratio": ratio(ours, base),
+    }
 
 
 async def measure(runs: int) -> dict[str, object]:
@@ -87,6 +127,7 @@ async def measure(runs: int) -> dict[str, object]:
                     ours_s.append(wall - gates)
                     validate_s.append(gates)
                     floor_s.append(t1 - t0)
+        no_gates = await _no_gates(runs, Path(tmp) / "no-gates")
     ours, base = median_ms(ours_s), median_ms(floor_s)
     return {
         "benchmark": "orchestration",
@@ -99,6 +140,7 @@ async def measure(runs: int) -> dict[str, object]:
         "ratio": ratio(ours, base),
         "target_ratio": TARGET,
         "target_met": ratio(ours, base) <= TARGET,
+        "no_python_path_no_gates": no_gates,
         "machine": machine(),
     }
 
