@@ -72,7 +72,7 @@ async def stream_once(
 ) -> CallOutcome:
     """Stream one completion; vendor errors come out as ModelCallError."""
     started = time.perf_counter()
-    merged: AIMessageChunk | None = None
+    chunks: list[AIMessageChunk] = []
     kwargs: dict[str, Any] = {"max_tokens": max_output_tokens}
     if temperature is not None:
         kwargs["temperature"] = temperature
@@ -86,15 +86,17 @@ async def stream_once(
                 and chunk.content
             ):
                 on_token(chunk.content)
-            merged = chunk if merged is None else merged + chunk
+            chunks.append(chunk)
     except Exception as exc:
         mapped = map_error(exc, model)
         if mapped is None:
             raise
         raise mapped from None
     latency_ms = (time.perf_counter() - started) * 1000
-    if merged is None:
+    if not chunks:
         raise ModelCallError(f"{model}: empty stream", model=model, retryable=True)
+    # one merge at the end: adding chunk by chunk re-merges the growing message
+    merged = chunks[0] + chunks[1:] if len(chunks) > 1 else chunks[0]
     meta = merged.response_metadata
     finish = meta.get("finish_reason")
     if finish is None:
