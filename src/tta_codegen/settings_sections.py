@@ -56,6 +56,11 @@ class ProviderSettings(_Section):
     """Provider quota for free models (OpenRouter: 20)."""
     free_requests_per_day: int | None = None
     """Provider daily quota for free models (OpenRouter: 50, or 1000 with credits)."""
+    max_requests_per_minute: int | None = Field(default=None, ge=1)
+    """Cap on requests per minute to this provider from one process, shared by
+    every run in it (a batch); requests over it wait their turn."""
+    max_concurrent_requests: int | None = Field(default=None, ge=1)
+    """Cap on requests in flight to this provider from one process."""
 
 
 class ModelEntry(_Section):

@@ -298,12 +298,15 @@ def test_review_through_the_cli_approves_an_edited_file(
 def test_without_out_the_code_goes_to_stdout_and_nothing_is_written(
     fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
 ) -> None:
-    fake_llm.script(fenced(GOOD_CODE),
-                    fenced(GOOD_TESTS.replace("from calc", "from generated")))
-    proc = run_cli("generate", "Add two integers.", "--quiet", config=config_file,
-                   cwd=tmp_path)
+    fake_llm.script(
+        fenced(GOOD_CODE), fenced(GOOD_TESTS.replace("from calc", "from generated"))
+    )
+    proc = run_cli(
+        "generate", "Add two integers.", "--quiet", config=config_file, cwd=tmp_path
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == GOOD_CODE
     assert "import generated" in fake_llm.calls()[1].prompt or (
-        "from generated" in fake_llm.calls()[1].prompt)
+        "from generated" in fake_llm.calls()[1].prompt
+    )
     assert not list(tmp_path.glob("*.py"))

@@ -28,6 +28,7 @@ from tta_codegen.models._call import CallOutcome, stream_once
 from tta_codegen.models.breaker import BreakerBoard
 from tta_codegen.models.budget import Budget
 from tta_codegen.models.cost import call_cost
+from tta_codegen.models.rate_limit import ProviderLimits
 from tta_codegen.models.stats import StatsStore
 from tta_codegen.settings import ModelEntry, Settings
 from tta_codegen.state import Attempt
@@ -70,6 +71,7 @@ class ModelCaller:
         sleep: Sleep,
     ) -> None:
         self.settings = settings
+        self.limits = ProviderLimits.from_settings(settings, sleep)
         self.stats = stats
         self.breakers = breakers
         self.budget = budget
@@ -113,18 +115,21 @@ class ModelCaller:
             f"chat {entry.id}", kind=trace.SpanKind.CLIENT
         ) as span:
             start_span(span, plan)
-            started = time.perf_counter()
             try:
-                outcome = await stream_once(
-                    plan.client,
-                    entry.id,
-                    plan.messages,
-                    max_output_tokens=plan.out_cap,
-                    temperature=plan.temperature,
-                    on_token=plan.on_token,
-                    span=span,
-                    capture_content=self.settings.telemetry.capture_content,
-                )
+                async with self.limits.slot(entry.provider) as waited_s:
+                    if waited_s > 0.001:
+                        span.add_event("tta.rate_limited", {"tta.waited_s": waited_s})
+                    started = time.perf_counter()
+                    outcome = await stream_once(
+                        plan.client,
+                        entry.id,
+                        plan.messages,
+                        max_output_tokens=plan.out_cap,
+                        temperature=plan.temperature,
+                        on_token=plan.on_token,
+                        span=span,
+                        capture_content=self.settings.telemetry.capture_content,
+                    )
             except ModelCallError as exc:
                 latency_ms = (time.perf_counter() - started) * 1000
                 span.set_status(trace.Status(trace.StatusCode.ERROR, exc.message))
