@@ -40,14 +40,14 @@ def err_console() -> Console:
     """Console on stderr: progress, tables of errors, live views."""
     from rich.console import Console  # noqa: PLC0415
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def out_console() -> Console:
     """Console on stdout: the command's actual output."""
     from rich.console import Console  # noqa: PLC0415
 
-    return Console(highlight=False)
+    return Console(highlight=False, soft_wrap=True)
 
 
 def fail(error: CodegenError) -> NoReturn:
