@@ -71,6 +71,10 @@ async def test_one_trace_per_run_with_a_span_per_node(
     assert len(sandboxes) == 3  # one sandboxed run per validate pass
     validate_ids = {s.context.span_id for s in nodes if s.name == "node validate"}
     assert all(s.parent and s.parent.span_id in validate_ids for s in gates + sandboxes)
+    route = next(s for s in nodes if s.name == "node route")
+    assert route.attributes is not None
+    assert route.attributes["tta.route"] == "direct"
+    assert "simple" in str(route.attributes["tta.route_reason"])
     validates = [s for s in nodes if s.name == "node validate"]
     assert [s.attributes["tta.iteration"] for s in validates] == [0, 1, 1]
     for span in finished:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from langgraph.runtime import Runtime
+from opentelemetry import trace
 
 from tta_codegen.openhands.complexity import choose_route, classify_task
 from tta_codegen.runtime import RunContext
@@ -20,5 +21,9 @@ async def route(state: CodegenState, runtime: Runtime[RunContext]) -> CodegenSta
     chosen, reason = choose_route(
         complexity, enabled=runtime.context.settings.openhands.enabled
     )
+    span = trace.get_current_span()
+    span.set_attribute("tta.route", chosen)
+    span.set_attribute("tta.route_reason", reason)
+    span.set_attribute("tta.complexity_score", complexity.score)
     runtime.stream_writer({"event": "route", "route": chosen, "reason": reason})
     return {"route": chosen, "route_reason": reason, "complexity": complexity.level}
