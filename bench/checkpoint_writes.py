@@ -33,7 +33,7 @@ from langgraph.checkpoint.conformance.test_utils import (  # noqa: E402
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver  # noqa: E402
 
 from tta_codegen.checkpoints import open_checkpointer  # noqa: E402
-from tta_codegen.gates.findings import Finding  # noqa: E402
+from tta_codegen.findings import Finding  # noqa: E402
 from tta_codegen.state import (  # noqa: E402
     CodegenRequest,
     ContextBundle,

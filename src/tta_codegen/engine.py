@@ -32,7 +32,7 @@ from tta_codegen.events import (
     TokenStreamed,
     UsageUpdated,
 )
-from tta_codegen.gates.findings import Finding
+from tta_codegen.findings import Finding
 from tta_codegen.graphs import CodegenGraph, build_graph
 from tta_codegen.models import Catalog, ModelGateway
 from tta_codegen.openhands import require_sdk

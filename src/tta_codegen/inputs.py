@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tta_codegen.errors import InputError
 from tta_codegen.models import Catalog
+from tta_codegen.naming import tests_file_name
 from tta_codegen.prompts import PromptLibrary, parse_var_assignments
 from tta_codegen.settings import Settings
 from tta_codegen.state import CodegenRequest, ReviewDecision
@@ -88,7 +89,7 @@ def build_request(
     if out is not None:
         out = _writable_target(out, "--out")
         module_name = _module_name(out)
-        tests_out = tests_out or out.with_name(f"test_{module_name}.py")
+        tests_out = tests_out or out.with_name(tests_file_name(module_name))
     if tests_out is not None:
         tests_out = _writable_target(tests_out, "--tests-out")
     for root in context:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from tta_codegen.gates.findings import Finding
+from tta_codegen.findings import Finding
 from tta_codegen.state import CodegenState, LLMCall, Usage
 
 __all__ = ["ResultStatus", "RunResult", "UsageTotals", "result_from_state"]

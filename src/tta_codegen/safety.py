@@ -16,7 +16,7 @@ import re
 from typing import Protocol, runtime_checkable
 
 from tta_codegen.errors import ConfigError
-from tta_codegen.gates.findings import Finding
+from tta_codegen.findings import Finding
 from tta_codegen.settings import SafetySettings
 
 __all__ = ["PatternSafetyChecker", "SafetyChecker", "load_safety_checker"]

@@ -12,7 +12,7 @@ from typing import Annotated, Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tta_codegen.gates.findings import Finding
+from tta_codegen.findings import Finding
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -12,7 +12,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, interrupt
 
 from tta_codegen.checkpoints import ensure_compatible, open_checkpointer
-from tta_codegen.gates.findings import Finding
+from tta_codegen.findings import Finding
 from tta_codegen.state import (
     CodegenRequest,
     CodegenState,

@@ -17,7 +17,7 @@ from tta_codegen import state
 from tta_codegen.checkpoints import make_serializer
 from tta_codegen.checkpoints.serde import state_value_types
 from tta_codegen.errors import CheckpointError
-from tta_codegen.gates.findings import Finding
+from tta_codegen.findings import Finding
 
 pytestmark = pytest.mark.unit
 

@@ -44,7 +44,7 @@ def test_custom_checker_loads_from_module_path(
     (tmp_path / "my_safety.py").write_text(
         textwrap.dedent(
             """
-            from tta_codegen.gates.findings import Finding
+            from tta_codegen.findings import Finding
 
             class NoPrint:
                 def __init__(self, settings):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tta_codegen.errors import InputError
-from tta_codegen.gates.findings import Finding
+from tta_codegen.findings import Finding
 from tta_codegen.openhands._prompt import build_message
 from tta_codegen.openhands.job import OpenHandsJob
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from tta_codegen.gates.findings import Finding
+from tta_codegen.findings import Finding
 from tta_codegen.openhands import OpenHandsJob, installed_sdk_version, run_openhands
 from tta_codegen.openhands._reaper import MARKER_ENV, marked_pids
 from tta_codegen.settings import OpenHandsSettings

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from tta_codegen.errors import TemplateError
-from tta_codegen.gates.findings import Finding
+from tta_codegen.findings import Finding
 from tta_codegen.prompts import PromptLibrary, PromptTemplate, parse_var_assignments
 
 pytestmark = pytest.mark.unit

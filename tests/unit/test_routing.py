@@ -1,6 +1,6 @@
 import pytest
 
-from tta_codegen.gates.findings import Finding
+from tta_codegen.findings import Finding
 from tta_codegen.graphs.routing import after_route, after_validate
 from tta_codegen.state import CodegenRequest, CodegenState
 

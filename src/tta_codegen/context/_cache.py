@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CACHE_VERSION", "ChunkRecord", "FileRecord", "RootCache", "atomic_write"]
+from tta_codegen.files import atomic_write
+
+__all__ = ["CACHE_VERSION", "ChunkRecord", "FileRecord", "RootCache"]
 
 CACHE_VERSION = 1
 
@@ -80,13 +80,13 @@ class RootCache:
         chunks = {h: self.chunks[h] for h in live if h in self.chunks}
         kept = {h: tokens[h] for h in live if h in tokens}
         self._tokens = kept
-        atomic_write(
+        _write_json(
             self.folder / "files.json", {"version": CACHE_VERSION, "files": files}
         )
-        atomic_write(
+        _write_json(
             self.folder / "chunks.json", {"version": CACHE_VERSION, "chunks": chunks}
         )
-        atomic_write(
+        _write_json(
             self.folder / "tokens.json", {"version": CACHE_VERSION, "tokens": kept}
         )
 
@@ -100,13 +100,5 @@ def _read_json(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def atomic_write(path: Path, data: object) -> None:
-    """Write ``data`` as JSON to ``path`` so readers never see a partial file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps(data, separators=(",", ":")))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _write_json(path: Path, data: object) -> None:
+    atomic_write(path, json.dumps(data, separators=(",", ":")))

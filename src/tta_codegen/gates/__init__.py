@@ -6,13 +6,6 @@ goes through; ``profiles`` holds the maturity profiles.
 """
 
 from tta_codegen.gates._process import ExecResult
-from tta_codegen.gates.convergence import (
-    blocking_fingerprints,
-    is_stalled,
-    unique_by_fingerprint,
-)
-from tta_codegen.gates.dynamic import locked_tests_name, tests_name
-from tta_codegen.gates.findings import Finding, blocking
 from tta_codegen.gates.flaky import drop_tests
 from tta_codegen.gates.mutation import Mutant, make_mutants
 from tta_codegen.gates.profiles import PROFILES, Profile, requirements_text
@@ -22,19 +15,12 @@ from tta_codegen.gates.sandbox import Sandbox, create_sandbox
 __all__ = [
     "PROFILES",
     "ExecResult",
-    "Finding",
     "Mutant",
     "Profile",
     "Sandbox",
-    "blocking",
-    "blocking_fingerprints",
     "create_sandbox",
     "drop_tests",
-    "is_stalled",
-    "locked_tests_name",
     "make_mutants",
     "requirements_text",
     "run_gates",
-    "tests_name",
-    "unique_by_fingerprint",
 ]

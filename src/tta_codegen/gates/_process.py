@@ -1,20 +1,14 @@
-"""Start a process with rlimits, bounded output and a wall-clock kill of its group."""
+"""Run a sandboxed program with rlimits (the process handling is ``processes``)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
 import resource
-import signal
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["ExecResult", "Limits", "execute"]
+from tta_codegen.processes import run_process
 
-OUTPUT_CAP = 1 << 20
-"""Bytes of stdout / stderr kept per stream; the rest is read and dropped."""
+__all__ = ["ExecResult", "Limits", "execute"]
 
 
 @dataclass(frozen=True)
@@ -66,21 +60,6 @@ class Limits:
         return apply
 
 
-async def _drain(stream: asyncio.StreamReader | None) -> bytes:
-    if stream is None:
-        return b""
-    kept = bytearray()
-    while chunk := await stream.read(65536):
-        if len(kept) < OUTPUT_CAP:
-            kept.extend(chunk[: OUTPUT_CAP - len(kept)])
-    return bytes(kept)
-
-
-def _kill_group(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
-
-
 async def execute(
     argv: list[str],
     *,
@@ -89,43 +68,16 @@ async def execute(
     limits: Limits,
     timeout_s: float,
 ) -> ExecResult:
-    """Run ``argv`` in its own session; kill the whole group at ``timeout_s``."""
-    started = time.monotonic()
-    try:
-        proc = await asyncio.create_subprocess_exec(
-            *argv,
-            cwd=cwd,
-            env=dict(env),
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            start_new_session=True,
-            preexec_fn=limits.preexec(),
-        )
-    except OSError as exc:
-        return ExecResult(None, "", f"cannot start {argv[0]}: {exc}", False, 0.0)
-    readers = asyncio.gather(_drain(proc.stdout), _drain(proc.stderr))
-    timed_out = False
-    try:
-        await asyncio.wait_for(proc.wait(), timeout_s)
-    except TimeoutError:
-        timed_out = True
-        _kill_group(proc.pid)
-        await proc.wait()
-    finally:
-        if proc.returncode is None:  # cancelled: never leave it running
-            _kill_group(proc.pid)
-    # Whatever is left in the group (a daemonised child holding the pipes) goes too.
-    _kill_group(proc.pid)
-    try:
-        out, err = await asyncio.wait_for(readers, 5.0)
-    except TimeoutError:
-        out, err = b"", b"(output not collected: a descendant kept the pipes open)"
+    """Run ``argv`` in its own session with ``limits``; kill the whole group at
+    ``timeout_s``."""
+    done = await run_process(
+        argv, cwd=cwd, env=env, preexec=limits.preexec(), timeout_s=timeout_s
+    )
     return ExecResult(
-        returncode=proc.returncode,
-        stdout=out.decode(errors="replace"),
-        stderr=err.decode(errors="replace"),
-        timed_out=timed_out,
-        duration_s=time.monotonic() - started,
-        killed_reason=f"wall-clock limit of {timeout_s:g}s" if timed_out else None,
+        returncode=done.returncode,
+        stdout=done.stdout,
+        stderr=done.stderr,
+        timed_out=done.timed_out,
+        duration_s=done.duration_s,
+        killed_reason=f"wall-clock limit of {timeout_s:g}s" if done.timed_out else None,
     )

@@ -9,25 +9,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tta_codegen.findings import Finding
 from tta_codegen.gates._process import ExecResult
-from tta_codegen.gates.findings import Finding
 from tta_codegen.gates.mutation import Mutant
 from tta_codegen.gates.sandbox import Sandbox
+from tta_codegen.naming import locked_tests_file_name, tests_file_name
 
-__all__ = ["DynamicOutcome", "locked_tests_name", "run_dynamic", "tests_name"]
+__all__ = ["DynamicOutcome", "run_dynamic"]
 
 RUNNER = Path(__file__).with_name("_runner.py")
 RESULT = ".tta/result.json"
-
-
-def tests_name(module_name: str) -> str:
-    """File of the generated tests."""
-    return f"test_{module_name}.py"
-
-
-def locked_tests_name(module_name: str) -> str:
-    """File of the user's locked tests, always written from the locked source."""
-    return f"test_{module_name}_locked.py"
 
 
 @dataclass
@@ -151,7 +142,7 @@ def _test_findings(
             )
         return
     outcome.tests_ran = True
-    locked = locked_tests_name(module)
+    locked = locked_tests_file_name(module)
     for error in tests["collect_errors"]:
         in_locked = error["path"] == locked
         outcome.findings.append(
@@ -183,7 +174,7 @@ def _test_findings(
                 target="tests",
             )
         )
-    generated = tests_name(module)
+    generated = tests_file_name(module)
     if (
         generated in test_files
         and not any(r["file"] == generated for r in tests["results"])

@@ -7,26 +7,19 @@ import tempfile
 import time
 from collections.abc import Awaitable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from opentelemetry.trace import NoOpTracer, Tracer
 
-from tta_codegen.gates.dynamic import (
-    DynamicOutcome,
-    locked_tests_name,
-    run_dynamic,
-    tests_name,
-)
-from tta_codegen.gates.findings import Finding, Target, unique_by_fingerprint
+from tta_codegen.findings import Finding, Target, unique_by_fingerprint
+from tta_codegen.gates.dynamic import DynamicOutcome, run_dynamic
 from tta_codegen.gates.mutation import Mutant, make_mutants
 from tta_codegen.gates.profiles import Profile, resolve
 from tta_codegen.gates.sandbox import Sandbox
 from tta_codegen.gates.static import bandit_gate, mypy_gate, ruff_gate, syntax_gate
+from tta_codegen.naming import locked_tests_file_name, tests_file_name
 from tta_codegen.settings import GatesSettings, default_state_dir
+from tta_codegen.state import GateReport
 from tta_codegen.telemetry.spans import gate_span, sandbox_span, set_outcome
-
-if TYPE_CHECKING:  # state imports gates.findings: import it lazily, no cycle
-    from tta_codegen.state import GateReport
 
 __all__ = ["run_gates"]
 
@@ -73,9 +66,9 @@ async def run_gates(
     module_file = f"{module_name}.py"
     sources: dict[str, tuple[str, Target]] = {module_file: (code, "code")}
     if tests is not None:
-        sources[tests_name(module_name)] = (tests, "tests")
+        sources[tests_file_name(module_name)] = (tests, "tests")
     if locked_tests is not None:
-        sources[locked_tests_name(module_name)] = (locked_tests, "tests")
+        sources[locked_tests_file_name(module_name)] = (locked_tests, "tests")
     started = time.monotonic()
     findings = [
         f
@@ -92,7 +85,9 @@ async def run_gates(
         for name, (text, _) in sources.items():
             (work / name).write_text(text, encoding="utf-8")
         lint = {
-            n: t for n, (_, t) in sources.items() if n != locked_tests_name(module_name)
+            n: t
+            for n, (_, t) in sources.items()
+            if n != locked_tests_file_name(module_name)
         }
         mutants: list[Mutant] = []
         if final and tests is not None and settings.mutation:
@@ -168,7 +163,6 @@ def _report(
     outcome: DynamicOutcome,
     timings: dict[str, float],
 ) -> GateReport:
-    from tta_codegen.state import GateReport
 
     findings = findings + _coverage_findings(outcome, profile)
     adjusted = [

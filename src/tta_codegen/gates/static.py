@@ -13,7 +13,8 @@ import sys
 import warnings
 from pathlib import Path
 
-from tta_codegen.gates.findings import Finding, Severity, Target
+from tta_codegen.findings import Finding, Severity, Target
+from tta_codegen.processes import run_process
 
 __all__ = [
     "MYPY_BLOCKING",
@@ -60,20 +61,12 @@ def syntax_gate(source: str, path: str, target: Target) -> list[Finding]:
 
 
 async def _tool(argv: list[str], cwd: Path, timeout_s: float) -> tuple[int, str, str]:
-    proc = await asyncio.create_subprocess_exec(
-        *argv,
-        cwd=cwd,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        out, err = await asyncio.wait_for(proc.communicate(), timeout_s)
-    except TimeoutError:
-        proc.kill()
-        await proc.wait()
+    done = await run_process(argv, cwd=cwd, timeout_s=timeout_s)
+    if done.timed_out:
         return -1, "", f"timed out after {timeout_s:g}s"
-    return proc.returncode or 0, out.decode(errors="replace"), err.decode()
+    if done.returncode is None:
+        return -1, "", done.stderr
+    return done.returncode, done.stdout, done.stderr
 
 
 def _tool_failure(gate: str, detail: str) -> Finding:

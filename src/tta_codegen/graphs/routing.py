@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from tta_codegen.gates import is_stalled
-from tta_codegen.gates.findings import blocking
+from tta_codegen.findings import blocking, code_blocked, is_stalled
 from tta_codegen.state import CodegenState
 
 __all__ = ["after_route", "after_validate"]
@@ -34,8 +33,7 @@ def after_validate(
     request = state["request"]
     findings = state.get("findings", [])
     stop = blocking(findings)
-    code_ok = not any(f.target == "code" for f in stop)
-    if code_ok and state.get("tests") is None:
+    if not code_blocked(stop) and state.get("tests") is None:
         return "generate_tests"
     if not stop:
         return "review" if request.review else "write_output"

@@ -14,8 +14,6 @@ import asyncio
 import contextlib
 import fcntl
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,6 +22,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from tta_codegen.errors import ConfigError
+from tta_codegen.files import atomic_write
 
 __all__ = ["JsonDoc", "LockedJsonFile", "open_redis", "redis_errors"]
 
@@ -71,16 +70,8 @@ class LockedJsonFile:
         return data if isinstance(data, dict) else {}
 
     def _write_unlocked(self, doc: JsonDoc) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                # dumps, not dump: only the one-shot encoder is the C one
-                handle.write(json.dumps(doc, separators=(",", ":"), sort_keys=True))
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        # dumps, not dump: only the one-shot encoder is the C one
+        atomic_write(self.path, json.dumps(doc, separators=(",", ":"), sort_keys=True))
 
     def _apply(self, fn: Callable[[JsonDoc], T]) -> T:
         doc = self._read_unlocked()

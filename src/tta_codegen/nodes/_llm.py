@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from langgraph.runtime import Runtime
 
-from tta_codegen.gates.findings import Finding
+from tta_codegen.findings import Finding
 from tta_codegen.models import ChatMessage, ChatResult
 from tta_codegen.models import candidates as ranked_ids
 from tta_codegen.nodes.parse import extract_python

@@ -5,6 +5,7 @@ from __future__ import annotations
 from langgraph.runtime import Runtime
 
 from tta_codegen.context import render_context
+from tta_codegen.naming import module_file_name
 from tta_codegen.nodes._llm import ask_for_python, unusable_answer
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState, ContextBundle
@@ -28,7 +29,7 @@ async def generate(state: CodegenState, runtime: Runtime[RunContext]) -> Codegen
             "requirements": context.requirements,
         },
     )
-    path = f"{request.module_name}.py"
+    path = module_file_name(request.module_name)
     return {
         "code": draft.source or "",
         "model": draft.result.call.model,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
+from tta_codegen.naming import tests_file_name
 from tta_codegen.nodes._llm import ask_for_python, unusable_answer
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState
@@ -29,7 +30,7 @@ async def generate_tests(
         },
         prefer=request.module_name,
     )
-    path = f"test_{request.module_name}.py"
+    path = tests_file_name(request.module_name)
     return {
         "tests": draft.source or "",
         "answer_findings": []

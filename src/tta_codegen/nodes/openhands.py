@@ -10,7 +10,7 @@ from langgraph.runtime import Runtime
 
 from tta_codegen.context import render_context
 from tta_codegen.errors import ModelUnavailableError
-from tta_codegen.gates.findings import Finding
+from tta_codegen.findings import Finding
 from tta_codegen.models import Catalog, provider_api_key
 from tta_codegen.nodes._llm import candidates
 from tta_codegen.openhands import OpenHandsJob, OpenHandsResult, run_openhands

@@ -5,7 +5,8 @@ from __future__ import annotations
 from langgraph.runtime import Runtime
 
 from tta_codegen.context import render_context
-from tta_codegen.gates.findings import Finding, unique_by_fingerprint
+from tta_codegen.findings import Finding, code_blocked, unique_by_fingerprint
+from tta_codegen.naming import module_file_name, tests_file_name
 from tta_codegen.nodes._llm import ask_for_python, unusable_answer
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState, ContextBundle
@@ -25,8 +26,7 @@ def _as_prompt_items(findings: list[Finding]) -> list[dict[str, object]]:
 
 def refine_target(findings: list[Finding]) -> str:
     """Fix the code first; the tests only when the code itself is fine."""
-    blocking = [f for f in findings if f.blocking]
-    return "code" if any(f.target == "code" for f in blocking) else "tests"
+    return "code" if code_blocked(findings) else "tests"
 
 
 async def refine(state: CodegenState, runtime: Runtime[RunContext]) -> CodegenState:
@@ -63,9 +63,9 @@ async def refine(state: CodegenState, runtime: Runtime[RunContext]) -> CodegenSt
     }
     if draft.source is None:
         path = (
-            f"{request.module_name}.py"
+            module_file_name(request.module_name)
             if target == "code"
-            else (f"test_{request.module_name}.py")
+            else tests_file_name(request.module_name)
         )
         update["answer_findings"] = [
             unusable_answer("refine", target=target, path=path)

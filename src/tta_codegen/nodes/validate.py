@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
-from tta_codegen.gates import blocking_fingerprints, run_gates
-from tta_codegen.gates.findings import blocking, unique_by_fingerprint
+from tta_codegen.findings import (
+    blocking,
+    blocking_fingerprints,
+    code_blocked,
+    unique_by_fingerprint,
+)
+from tta_codegen.gates import run_gates
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState, GateReport
 
@@ -38,9 +43,8 @@ async def validate(state: CodegenState, runtime: Runtime[RunContext]) -> Codegen
     for finding in findings:
         runtime.stream_writer({"event": "finding", **finding.model_dump()})
     if code and state.get("code_is_new") and "model" in state:
-        code_ok = not any(f.target == "code" for f in blocking(findings))
         await ctx.gateway.record_gate_outcome(
-            state["model"], request.task_type, code_ok
+            state["model"], request.task_type, not code_blocked(findings)
         )
     history = [*state.get("finding_history", []), blocking_fingerprints(findings)]
     return {

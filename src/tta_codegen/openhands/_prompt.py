@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tta_codegen.naming import tests_file_name
 from tta_codegen.openhands.job import OpenHandsJob
 
 __all__ = ["build_message", "test_file_candidates"]
@@ -13,7 +14,7 @@ _MAX_FINDINGS = 30
 
 def test_file_candidates(module_name: str) -> tuple[str, ...]:
     """Where the agent may put the tests, relative to the workspace, in order."""
-    return (f"test_{module_name}.py", f"tests/test_{module_name}.py")
+    return (tests_file_name(module_name), f"tests/{tests_file_name(module_name)}")
 
 
 def build_message(job: OpenHandsJob, workspace: Path) -> str:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Literal
 
 from tta_codegen.errors import InputError
-from tta_codegen.gates.findings import Finding
+from tta_codegen.findings import Finding
 from tta_codegen.openhands.watchdog import StopReason
 
 __all__ = ["OpenHandsJob", "OpenHandsResult", "RunStatus"]

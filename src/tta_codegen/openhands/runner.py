@@ -10,10 +10,8 @@ text.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
-import signal
 import sys
 import tempfile
 import time
@@ -30,6 +28,7 @@ from tta_codegen.openhands._reaper import MARKER_ENV, kill_marked
 from tta_codegen.openhands.availability import require_sdk
 from tta_codegen.openhands.job import OpenHandsJob, OpenHandsResult, RunStatus
 from tta_codegen.openhands.watchdog import StopReason
+from tta_codegen.processes import process_group
 from tta_codegen.settings import OpenHandsSettings
 
 __all__ = ["OpenHandsJob", "OpenHandsResult", "run_openhands"]
@@ -132,52 +131,41 @@ async def _read_protocol(stream: asyncio.StreamReader, progress: _Progress) -> N
             progress.result = payload
 
 
-def _kill_group(process: asyncio.subprocess.Process) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-
-
 async def _run_worker(
     spec: bytes, run_dir: Path, deadline_s: float, stderr_path: Path
 ) -> tuple[_Progress, bool]:
     """Run the worker; (progress, killed_on_wall_clock)."""
     progress = _Progress()
     marker = uuid.uuid4().hex
+    argv = [sys.executable, "-m", "tta_codegen.openhands._worker"]
+    killed = False
     with stderr_path.open("wb") as stderr:
         try:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "tta_codegen.openhands._worker",
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=stderr,
+            async with process_group(
+                argv,
                 cwd=run_dir / "workspace",
                 env=_worker_env(run_dir, marker),
-                start_new_session=True,
-                limit=_LINE_LIMIT,
-            )
+                stdin=asyncio.subprocess.PIPE,
+                stderr=stderr,
+                line_limit=_LINE_LIMIT,
+            ) as process:
+                assert process.stdin is not None and process.stdout is not None
+                process.stdin.write(spec)
+                await process.stdin.drain()
+                process.stdin.close()
+
+                async def drain() -> None:
+                    assert process.stdout is not None
+                    await _read_protocol(process.stdout, progress)
+                    await process.wait()
+
+                try:
+                    await asyncio.wait_for(drain(), timeout=deadline_s)
+                except TimeoutError:
+                    killed = True
         except OSError as exc:
             raise SandboxError(f"cannot start the OpenHands worker: {exc}") from exc
-        assert process.stdin is not None and process.stdout is not None
-        process.stdin.write(spec)
-        await process.stdin.drain()
-        process.stdin.close()
-        killed = False
-
-        async def drain() -> None:
-            assert process.stdout is not None
-            await _read_protocol(process.stdout, progress)
-            await process.wait()
-
-        try:
-            await asyncio.wait_for(drain(), timeout=deadline_s)
-        except TimeoutError:
-            killed = True
         finally:
-            _kill_group(process)
-            with contextlib.suppress(ProcessLookupError):
-                await process.wait()
             kill_marked(marker)  # the agent's shell and its background jobs
     return progress, killed
 

@@ -1,4 +1,4 @@
-"""Structured findings produced by quality gates.
+"""Structured findings: what gates (and answer checks) found, and the policy on them.
 
 A finding is a value, not an exception: gates return them, the graph keeps them
 in state, and the refine prompt is built from them.
@@ -7,11 +7,21 @@ in state, and the refine prompt is built from them.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, computed_field
 
-__all__ = ["Finding", "Severity", "Target", "blocking", "unique_by_fingerprint"]
+__all__ = [
+    "Finding",
+    "Severity",
+    "Target",
+    "blocking",
+    "blocking_fingerprints",
+    "code_blocked",
+    "is_stalled",
+    "unique_by_fingerprint",
+]
 
 Severity = Literal["error", "warning", "info"]
 Target = Literal["code", "tests"]
@@ -55,12 +65,32 @@ class Finding(BaseModel):
         return self.severity == "error"
 
 
-def blocking(findings: list[Finding]) -> list[Finding]:
+def blocking(findings: Iterable[Finding]) -> list[Finding]:
     """The findings that block acceptance."""
     return [f for f in findings if f.blocking]
 
 
-def unique_by_fingerprint(findings: list[Finding]) -> list[Finding]:
+def code_blocked(findings: Iterable[Finding]) -> bool:
+    """True when a blocking finding is about the code (not only its tests):
+    the code must be refined before tests are written or it is accepted."""
+    return any(f.target == "code" for f in blocking(findings))
+
+
+def blocking_fingerprints(findings: Iterable[Finding]) -> list[str]:
+    """Sorted, de-duplicated fingerprints of the blocking findings (one entry of
+    the finding history used for stall detection)."""
+    return sorted({f.fingerprint for f in blocking(findings)})
+
+
+def is_stalled(finding_history: list[list[str]]) -> bool:
+    """True when the last two validate passes blocked on the same findings."""
+    if len(finding_history) < 2:
+        return False
+    last, previous = finding_history[-1], finding_history[-2]
+    return bool(last) and set(last) == set(previous)
+
+
+def unique_by_fingerprint(findings: Iterable[Finding]) -> list[Finding]:
     """Findings with duplicates (same fingerprint) removed, first kept."""
     seen: set[str] = set()
     out: list[Finding] = []

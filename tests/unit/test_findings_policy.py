@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tta_codegen.gates import (
+from tta_codegen.findings import (
     Finding,
     blocking_fingerprints,
     is_stalled,
