@@ -35,12 +35,12 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver  # noqa: E402
 from tta_codegen.checkpoints import open_checkpointer  # noqa: E402
 from tta_codegen.findings import Finding  # noqa: E402
 from tta_codegen.state import (  # noqa: E402
+    SCHEMA_VERSION,
     CodegenRequest,
     ContextBundle,
     ContextChunk,
     GateReport,
     LLMCall,
-    Usage,
 )
 from tta_codegen.testing.redis_server import throwaway_redis  # noqa: E402
 
@@ -48,14 +48,13 @@ Opener = Callable[[], AbstractAsyncContextManager[BaseCheckpointSaver[Any]]]
 
 
 def small_state() -> dict[str, Any]:
-    """A run right after select_model: request, model, usage (~0.4 KiB)."""
+    """A run right after its first draft: request, model, no calls (~0.4 KiB)."""
     return {
-        "schema_version": 1,
+        "schema_version": SCHEMA_VERSION,
         "request": CodegenRequest(task="Write a function that adds two numbers."),
-        "model": "deepseek/deepseek-chat-v3.1:free",
+        "draft_model": "deepseek/deepseek-chat-v3.1:free",
         "iteration": 0,
-        "usage": Usage(),
-        "status": "running",
+        "calls": [],
     }
 
 
@@ -88,12 +87,8 @@ def large_state() -> dict[str, Any]:
         "tests": code[: len(code) // 2],
         "context": ContextBundle(chunks=chunks, tokens=1500, budget=4000),
         "report": GateReport(findings=findings, passed=False, coverage=81.0),
-        "findings": list(findings),
         "calls": [call, call],
         "iteration": 1,
-        "usage": Usage(
-            input_tokens=4200, output_tokens=1800, cost_usd=Decimal("0.0062")
-        ),
     }
 
 
@@ -117,7 +112,7 @@ async def measure(
         "configurable": {"thread_id": "bench", "checkpoint_ns": ""}
     }
     versions = dict.fromkeys(state, 1)
-    writes = [("code", state.get("code", "x = 1")), ("usage", state["usage"])]
+    writes = [("code", state.get("code", "x = 1")), ("calls", state["calls"][:1])]
     warmup = max(10, n // 10)
     for i in range(n + warmup):
         checkpoint = generate_checkpoint(

@@ -215,7 +215,7 @@ async def run(args: argparse.Namespace, base_url: str) -> dict[str, Any]:
                 for mode, rounds in modes:
                     result, seconds = await one(session, problem, rounds)
                     passed = await judge(
-                        session.context.sandbox, problem, result.code or ""
+                        session.resources.sandbox, problem, result.code or ""
                     )
                     row[mode] = {
                         "passed": passed,

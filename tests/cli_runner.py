@@ -1,4 +1,5 @@
-"""Run the real ``tta-codegen`` CLI in a subprocess, as a user would."""
+"""Run the real ``tta-codegen`` CLI: in a subprocess (crashes, kills, signals) or
+in this process through the root app (everything else, much faster)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+from typer.testing import CliRunner, Result
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -41,4 +44,19 @@ def run_cli(
         text=True,
         timeout=timeout,
         check=False,
+    )
+
+
+def invoke_cli(
+    *args: str | Path,
+    config: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Result:
+    """Run ``tta-codegen [--config FILE] ARGS`` in this process (typer's runner),
+    through the root app and its error edge, as the console script would."""
+    from tta_codegen.cli import app
+
+    head = ["--config", str(config)] if config is not None else []
+    return CliRunner().invoke(
+        app, [*head, *(str(a) for a in args)], env={"COLUMNS": "250", **(env or {})}
     )

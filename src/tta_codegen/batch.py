@@ -23,7 +23,7 @@ from tta_codegen.errors import InputError
 from tta_codegen.inputs import build_request
 from tta_codegen.result import RunResult
 from tta_codegen.settings import Settings
-from tta_codegen.state import CodegenRequest
+from tta_codegen.state import CodegenRequest, RunStatus
 
 __all__ = ["BatchFile", "BatchOutcome", "load_batch", "run_batch"]
 
@@ -66,15 +66,8 @@ class PlannedTask:
     request: CodegenRequest
 
 
-BatchStatus = Literal[
-    "succeeded",
-    "failed",
-    "interrupted",
-    "awaiting_review",
-    "skipped",
-    "running",
-    "queued",
-]
+BatchStatus = RunStatus | Literal["running", "skipped"]
+"""A task's row: its run's status, or running, or skipped (batch budget spent)."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from langgraph.types import Command
 from opentelemetry import trace
 
 from tta_codegen.checkpoints import ensure_compatible, open_configured_checkpointer
-from tta_codegen.errors import BudgetExceededError, InputError, ModelUnavailableError
+from tta_codegen.errors import InputError, ModelUnavailableError
 from tta_codegen.events import (
     Event,
     FindingFound,
@@ -34,17 +34,19 @@ from tta_codegen.events import (
 )
 from tta_codegen.findings import Finding
 from tta_codegen.graphs import CodegenGraph, build_graph
-from tta_codegen.models import Catalog, ModelGateway
+from tta_codegen.models import Catalog, ChatModels, ModelGateway
 from tta_codegen.openhands import require_sdk
-from tta_codegen.result import ResultStatus, RunResult, result_from_state
-from tta_codegen.runtime import RunContext
+from tta_codegen.result import RunResult, result_from_state
+from tta_codegen.runtime import Resources, RunContext
 from tta_codegen.settings import Settings
 from tta_codegen.state import (
     CodegenRequest,
     CodegenState,
+    LLMCall,
     RankedModel,
     ReviewDecision,
-    Usage,
+    RunStatus,
+    usage_of,
 )
 from tta_codegen.telemetry.spans import run_span, span_ids
 
@@ -61,25 +63,37 @@ def new_thread_id() -> str:
 class Codegen:
     """One process's handle on the graph and everything its nodes use."""
 
-    def __init__(self, settings: Settings, graph: CodegenGraph, context: RunContext):
+    def __init__(
+        self, settings: Settings, graph: CodegenGraph, resources: Resources
+    ) -> None:
         self.settings = settings
         self.graph = graph
-        self.context = context
+        self.resources = resources
 
     @classmethod
     @asynccontextmanager
     async def open(
-        cls, settings: Settings, *, tracer: trace.Tracer | None = None
+        cls,
+        settings: Settings,
+        *,
+        tracer: trace.Tracer | None = None,
+        chat_models: ChatModels | None = None,
     ) -> AsyncIterator[Self]:
-        """Open the checkpointer and model gateway; close them on exit."""
+        """Open the checkpointer and model gateway; close them on exit.
+
+        ``chat_models`` answers the LLM calls instead of the configured
+        providers (``tta_codegen.testing.FunctionChatModel`` in tests).
+        """
         require_sdk(settings.openhands)
         tracer = tracer or trace.get_tracer("tta_codegen")
         async with (
             open_configured_checkpointer(settings.checkpoints) as saver,
-            ModelGateway.open(settings, tracer=tracer) as gateway,
+            ModelGateway.open(
+                settings, tracer=tracer, chat_models=chat_models
+            ) as gateway,
         ):
-            context = RunContext.create(settings, gateway=gateway, tracer=tracer)
-            yield cls(settings, build_graph(settings, checkpointer=saver), context)
+            resources = Resources.create(settings, gateway=gateway, tracer=tracer)
+            yield cls(settings, build_graph(settings, checkpointer=saver), resources)
 
     @staticmethod
     def config(thread_id: str) -> RunnableConfig:
@@ -100,14 +114,13 @@ class Codegen:
         """The result of a thread as it stands now."""
         snapshot = await self.graph.aget_state(self.config(thread_id))
         values = _state_of(snapshot.values)
-        status: ResultStatus
+        status: RunStatus
         if snapshot.interrupts:
             status = "awaiting_review"
         elif snapshot.next:
             status = "interrupted"
         else:
-            final = values.get("status", "failed")
-            status = "interrupted" if final == "running" else final
+            status = values.get("status", "failed")
         return result_from_state(thread_id, values, status=status)
 
     async def fork(
@@ -198,7 +211,7 @@ class Codegen:
         producer = asyncio.create_task(
             self._produce(graph_input, thread_id, resume_ids, request, queue)
         )
-        running = Usage()
+        calls: list[LLMCall] = []  # this invocation's, for the running totals
         try:
             while (item := await queue.get()) is not _DONE:
                 if isinstance(item, ModelUnavailableError):
@@ -213,9 +226,9 @@ class Codegen:
                         yield event
                     continue
                 for update in chunk.values():
-                    if isinstance(update, dict) and "usage" in update:
-                        running = running + update["usage"]
-                        yield UsageUpdated(running, update.get("model", ""))
+                    if isinstance(update, dict) and update.get("calls"):
+                        calls += update["calls"]
+                        yield UsageUpdated(usage_of(calls), calls[-1].model)
             yield RunFinished(await self.result(thread_id))
         finally:
             if not producer.done():
@@ -266,7 +279,7 @@ class Codegen:
     ) -> None:
         try:
             with run_span(
-                self.context.tracer,
+                self.resources.tracer,
                 thread_id=thread_id,
                 task=request.task if request else "",
                 resume=resume_ids,
@@ -278,7 +291,7 @@ class Codegen:
                 async for item in self.graph.astream(
                     graph_input,
                     self.config(thread_id),
-                    context=self.context,
+                    context=RunContext(thread_id, self.resources),
                     stream_mode=["custom", "updates"],
                     durability="sync",
                 ):
@@ -290,11 +303,10 @@ class Codegen:
             return
         await queue.put(_DONE)
 
-    async def _failed(self, thread_id: str, exc: BaseException) -> RunResult:
+    async def _failed(self, thread_id: str, exc: ModelUnavailableError) -> RunResult:
         result = await self.result(thread_id)
-        kind = "budget" if isinstance(exc, BudgetExceededError) else "model"
         return result.model_copy(
-            update={"status": "failed", "error": str(exc), "error_kind": kind}
+            update={"status": "failed", "error": str(exc), "error_kind": exc.kind}
         )
 
 

@@ -1,33 +1,61 @@
-"""One error tree for tta-codegen.
+"""One error tree for tta-codegen, and the process exit codes.
 
 Vendor exceptions (openai, httpx, redis, sqlite) are translated into these at the
 edge; nothing above that layer catches a vendor's exception. Each error carries a
-stable ``code`` (shown to users, searchable in the README) and the process exit
-code the CLI uses for it.
+stable ``code`` (shown to users, searchable in the README), the process exit
+code the CLI uses for it, and the ``kind`` recorded in a run's result when the
+run ends on it.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from enum import IntEnum
+from typing import ClassVar, Literal
 
 __all__ = [
     "BudgetExceededError",
     "CheckpointError",
     "CodegenError",
     "ConfigError",
+    "ErrorKind",
+    "ExitCode",
     "InputError",
     "ModelCallError",
     "ModelUnavailableError",
+    "ProviderUnreachableError",
+    "ReviewRejected",
     "SandboxError",
+    "StoreUnavailableError",
     "TemplateError",
+    "error_class",
 ]
+
+
+class ExitCode(IntEnum):
+    """What the ``tta-codegen`` process exits with (a fixed contract)."""
+
+    SUCCEEDED = 0
+    """Succeeded, or stopped for review."""
+    GATES_FAILED = 1
+    """Finished, but the gates still fail, or the review rejected the draft."""
+    BAD_INPUT = 2
+    """Bad input or configuration, or a store the run needs is unusable."""
+    NO_MODEL = 3
+    """No model could answer (all failed, or a budget is exhausted)."""
+    INTERRUPTED = 130
+    """Interrupted (Ctrl-C); the run is resumable."""
+
+
+ErrorKind = Literal["model", "budget", "input", "store", "review"]
+"""Why a run ended without an accepted answer (``error_kind`` in the result)."""
 
 
 class CodegenError(Exception):
     """Base of every error tta-codegen raises on purpose."""
 
     code: ClassVar[str] = "TTA000"
-    exit_code: ClassVar[int] = 1
+    exit_code: ClassVar[ExitCode] = ExitCode.GATES_FAILED
+    kind: ClassVar[ErrorKind] = "input"
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -42,14 +70,14 @@ class InputError(CodegenError):
     """The user's input (task, paths, flags) cannot be used."""
 
     code = "TTA100"
-    exit_code = 2
+    exit_code = ExitCode.BAD_INPUT
 
 
 class ConfigError(CodegenError):
     """The configuration file or environment is invalid or incomplete."""
 
     code = "TTA101"
-    exit_code = 2
+    exit_code = ExitCode.BAD_INPUT
 
 
 class TemplateError(InputError):
@@ -62,18 +90,30 @@ class CheckpointError(CodegenError):
     """The checkpoint store cannot be opened or holds unusable data."""
 
     code = "TTA200"
-    exit_code = 2
+    exit_code = ExitCode.BAD_INPUT
+    kind: ClassVar[ErrorKind] = "store"
+
+
+class StoreUnavailableError(CheckpointError):
+    """The checkpoint store stopped answering while a run was going on.
+
+    Every finished step before the outage is saved; the run resumes once the
+    store is back.
+    """
+
+    code = "TTA201"
 
 
 class ModelCallError(CodegenError):
     """One call to one model failed (after its own retries).
 
     ``retryable`` tells the fallback layer whether another attempt at the same
-    model could help (429, 5xx, timeouts, dropped streams).
+    model could help (429, 5xx, timeouts, dropped streams, malformed answers).
     """
 
     code = "TTA300"
-    exit_code = 3
+    exit_code = ExitCode.NO_MODEL
+    kind: ClassVar[ErrorKind] = "model"
 
     def __init__(
         self,
@@ -96,18 +136,50 @@ class ModelUnavailableError(CodegenError):
     """No candidate model could answer: all failed, were skipped, or were refused."""
 
     code = "TTA301"
-    exit_code = 3
+    exit_code = ExitCode.NO_MODEL
+    kind: ClassVar[ErrorKind] = "model"
 
 
 class BudgetExceededError(ModelUnavailableError):
     """A spend limit would be exceeded by the next call, so it was not made."""
 
     code = "TTA302"
-    exit_code = 3
+    kind: ClassVar[ErrorKind] = "budget"
+
+
+class ProviderUnreachableError(CodegenError):
+    """A provider's model list could not be fetched."""
+
+    code = "TTA303"
+    exit_code = ExitCode.NO_MODEL
+    kind: ClassVar[ErrorKind] = "model"
 
 
 class SandboxError(CodegenError):
     """The sandbox that runs untrusted code could not be started."""
 
     code = "TTA400"
-    exit_code = 2
+    exit_code = ExitCode.BAD_INPUT
+
+
+class ReviewRejected(CodegenError):
+    """A reviewer rejected the draft; nothing was written. (Recorded in the
+    result, never raised out of a run.)"""
+
+    code = "TTA500"
+    exit_code = ExitCode.GATES_FAILED
+    kind: ClassVar[ErrorKind] = "review"
+
+
+_BY_KIND: dict[ErrorKind, type[CodegenError]] = {
+    "model": ModelUnavailableError,
+    "budget": BudgetExceededError,
+    "input": InputError,
+    "store": StoreUnavailableError,
+    "review": ReviewRejected,
+}
+
+
+def error_class(kind: ErrorKind) -> type[CodegenError]:
+    """The error class a result's ``error_kind`` stands for (its exit code)."""
+    return _BY_KIND[kind]

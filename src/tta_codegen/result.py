@@ -7,12 +7,18 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from tta_codegen.errors import ErrorKind, ExitCode, error_class
 from tta_codegen.findings import Finding
-from tta_codegen.state import CodegenState, LLMCall, Usage
+from tta_codegen.state import (
+    CodegenState,
+    LLMCall,
+    RunStatus,
+    Usage,
+    latest_findings,
+    usage_of,
+)
 
-__all__ = ["ResultStatus", "RunResult", "UsageTotals", "result_from_state"]
-
-ResultStatus = Literal["succeeded", "failed", "interrupted", "awaiting_review"]
+__all__ = ["RunResult", "UsageTotals", "result_from_state"]
 
 
 class UsageTotals(BaseModel):
@@ -29,7 +35,7 @@ class RunResult(BaseModel):
     """What a run produced. ``model_dump_json`` is the CLI's ``--json`` output."""
 
     thread_id: str
-    status: ResultStatus
+    status: RunStatus
     route: Literal["direct", "openhands"] | None = None
     route_reason: str = ""
     model: str | None = None
@@ -42,31 +48,27 @@ class RunResult(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)
     error: str | None = None
     """Why the run stopped without an answer (model unavailable, budget, review)."""
-    error_kind: Literal["model", "budget", "input", "review", "interrupted"] | None = (
-        None
-    )
+    error_kind: ErrorKind | None = None
     code: str | None = Field(default=None, exclude=True)
     """The final draft (not in the JSON; printed or written separately)."""
     tests: str | None = Field(default=None, exclude=True)
     calls: list[LLMCall] = Field(default_factory=list, exclude=True)
 
     @property
-    def exit_code(self) -> int:
-        """0 succeeded (or awaiting review); 1 gates still fail or review rejected;
-        3 no model could answer; 130 interrupted."""
+    def exit_code(self) -> ExitCode:
+        """The process exit code: 0 succeeded (or awaiting review), 130
+        interrupted, else the exit code of the error the run ended on, or 1
+        when the gates still fail."""
         if self.status in ("succeeded", "awaiting_review"):
-            return 0
+            return ExitCode.SUCCEEDED
         if self.status == "interrupted":
-            return 130
-        if self.error_kind in ("model", "budget"):
-            return 3
-        if self.error_kind == "input":
-            return 2
-        return 1
+            return ExitCode.INTERRUPTED
+        if self.error_kind is not None:
+            return error_class(self.error_kind).exit_code
+        return ExitCode.GATES_FAILED
 
 
-def _totals(usage: Usage | None) -> UsageTotals:
-    usage = usage or Usage()
+def _totals(usage: Usage) -> UsageTotals:
     return UsageTotals(
         input_tokens=usage.input_tokens,
         output_tokens=usage.output_tokens,
@@ -76,25 +78,26 @@ def _totals(usage: Usage | None) -> UsageTotals:
 
 
 def result_from_state(
-    thread_id: str, values: CodegenState, *, status: ResultStatus
+    thread_id: str, values: CodegenState, *, status: RunStatus
 ) -> RunResult:
     """Build the result from a (final or paused) state snapshot."""
+    calls = list(values.get("calls", []))
     return RunResult(
         thread_id=thread_id,
         status=status,
         route=values.get("route"),
         route_reason=values.get("route_reason", ""),
-        model=values.get("model"),
+        model=values.get("draft_model"),
         iterations=values.get("iteration", 0),
         code_path=values.get("code_path"),
         tests_path=values.get("tests_path"),
-        findings=list(values.get("findings", [])),
-        usage=_totals(values.get("usage")),
+        findings=latest_findings(values),
+        usage=_totals(usage_of(calls)),
         trace_id=values.get("trace_id"),
         timings={k: round(v, 4) for k, v in values.get("timings", {}).items()},
         error=values.get("error"),
-        error_kind="review" if values.get("error") == "rejected in review" else None,
+        error_kind=values.get("error_kind"),
         code=values.get("code"),
         tests=values.get("tests"),
-        calls=list(values.get("calls", [])),
+        calls=calls,
     )

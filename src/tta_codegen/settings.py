@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -108,6 +108,14 @@ class Settings(BaseSettings):
     safety: SafetySettings = Field(default_factory=SafetySettings)
     state_dir: Path = Field(default_factory=default_state_dir)
     """Local state: stats, ledgers, span files, index cache."""
+
+    @model_validator(mode="after")
+    def _checkpoints_in_state_dir(self) -> Settings:
+        """The default checkpoint file lives in this settings' state directory."""
+        if self.checkpoints.url is None:
+            url = "sqlite:///" + str(self.state_dir / "checkpoints.sqlite")
+            self.checkpoints = self.checkpoints.model_copy(update={"url": url})
+        return self
 
     @field_validator("providers", mode="before")
     @classmethod

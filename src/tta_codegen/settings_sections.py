@@ -100,8 +100,9 @@ class ModelEntry(_Section):
 class CheckpointSettings(_Section):
     """Where runs are checkpointed."""
 
-    url: str = "sqlite:///" + str(default_state_dir() / "checkpoints.sqlite")
-    """memory://, sqlite:///path, redis://[:password@]host:port/db or rediss://."""
+    url: str | None = None
+    """memory://, sqlite:///path, redis://[:password@]host:port/db or rediss://;
+    unset: ``checkpoints.sqlite`` in the state directory (filled in on load)."""
     key_prefix: str = "tta-codegen"
     """Redis key prefix, so one Redis can serve several apps."""
     ttl_s: int | None = None
@@ -125,7 +126,8 @@ class GenerationSettings(_Section):
     max_iterations: int = Field(default=3, ge=0, le=20)
     """Refinement rounds after the first draft."""
     default_model: str | None = None
-    """Model used when neither --model nor selection picks one."""
+    """A preferred model: tried first when no --model is given, with fallback to
+    the ranked candidates after it (--model pins a model instead)."""
     temperature: float = 0.2
     """Sampling temperature for drafts."""
     max_output_tokens: int = 8192

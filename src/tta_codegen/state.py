@@ -7,16 +7,20 @@ Every type here is allow-listed for checkpoint deserialization (see
 from __future__ import annotations
 
 import operator
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated, Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tta_codegen.errors import ErrorKind
 from tta_codegen.findings import Finding
 
 __all__ = [
     "SCHEMA_VERSION",
     "Attempt",
+    "Complexity",
+    "FinalStatus",
     "CodegenRequest",
     "CodegenState",
     "ContextBundle",
@@ -27,16 +31,21 @@ __all__ = [
     "ReviewDecision",
     "RunStatus",
     "Usage",
-    "add_usage",
+    "latest_findings",
     "merge_timings",
+    "usage_of",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bumped whenever the state's shape changes; older checkpoints are migrated or
 refused (see ``checkpoints.migrate``)."""
 
-RunStatus = Literal["running", "succeeded", "failed", "interrupted", "awaiting_review"]
+RunStatus = Literal["succeeded", "failed", "interrupted", "awaiting_review"]
+"""Where a run stands: the one status vocabulary (results, lists, batches)."""
+FinalStatus = Literal["succeeded", "failed"]
+"""How a run that reached its end ended (set by write_output)."""
 Route = Literal["direct", "openhands"]
+Complexity = Literal["simple", "complex"]
 
 
 class _Value(BaseModel):
@@ -60,11 +69,6 @@ class Usage(_Value):
             cost_usd=self.cost_usd + other.cost_usd,
             cost_unknown_calls=self.cost_unknown_calls + other.cost_unknown_calls,
         )
-
-
-def add_usage(left: Usage | None, right: Usage | None) -> Usage:
-    """Reducer: usage only ever accumulates."""
-    return (left or Usage()) + (right or Usage())
 
 
 def merge_timings(
@@ -105,6 +109,16 @@ class LLMCall(_Value):
     finish_reason: str | None = None
     attempts: tuple[Attempt, ...] = ()
     """Failed or skipped attempts before this one succeeded."""
+
+    @property
+    def usage(self) -> Usage:
+        """This call's tokens and cost (an unknown cost is counted, not zero)."""
+        return Usage(
+            input_tokens=self.input_tokens,
+            output_tokens=self.output_tokens,
+            cost_usd=self.cost_usd if self.cost_usd is not None else Decimal(0),
+            cost_unknown_calls=0 if self.cost_usd is not None else 1,
+        )
 
 
 class RankedModel(_Value):
@@ -194,10 +208,10 @@ class CodegenRequest(_Value):
     tests_out_path: str | None = None
     """Where the tests are written."""
     model: str | None = None
-    """Force a model (skips selection ranking but keeps fallback off)."""
+    """The model to use, pinned: no ranking and no fallback to another model."""
     max_iterations: int | None = None
     review: bool = False
-    """Interrupt for human approval before writing files."""
+    """Stop for human approval before writing files."""
     context_paths: tuple[str, ...] = ()
     context_type: str | None = None
     """agent_orchestration, data_layer, api, testing (steers retrieval)."""
@@ -211,47 +225,75 @@ class CodegenRequest(_Value):
 
 
 class CodegenState(TypedDict, total=False):
-    """The graph state. Nodes return partial updates of it."""
+    """The graph state. Nodes return partial updates of it.
+
+    Each fact has one writer: the node named under each field. Absent facts are
+    missing keys or None, never empty strings.
+    """
 
     schema_version: int
     request: CodegenRequest
+    """What the user asked for (the run's input; never changed by a node)."""
     ranking: list[RankedModel]
-    """Candidates in order, from select_model."""
-    model: str
-    """Model that produced the current draft."""
+    """select_model: candidates in order, ineligible ones last with reasons."""
     context: ContextBundle
+    """build_context: the codebase context and maturity requirements."""
     route: Route
+    """route: direct or openhands."""
     route_reason: str
-    code: str
-    """The current draft of the module."""
-    tests: str
-    """The current tests; absent until generate_tests ran."""
+    """route: why."""
+    complexity: Complexity
+    """route: the task classifier's verdict."""
+    code: str | None
+    """generate / refine / openhands / review: the current draft of the module;
+    None until a model answered with usable Python."""
+    draft_model: str | None
+    """Model that wrote the current ``code``."""
+    tests: str | None
+    """generate_tests / refine / review: the current tests; None until written."""
     report: GateReport
-    """The latest validate result."""
-    findings: list[Finding]
-    """The latest findings (same as report.findings, as a list)."""
+    """validate: the latest gate report (its findings included)."""
     answer_findings: list[Finding]
-    """Problems with the last model answer itself (no usable Python in it)."""
+    """The last answer's own problems (no usable Python in it); read by validate."""
     code_is_new: bool
-    """The code changed since the last validate (its gate outcome is not yet
-    fed back to model stats)."""
-    complexity: Literal["simple", "complex"]
-    """From the route node's classifier."""
+    """The code changed since the last validate (its gate outcome is not yet fed
+    back to the model's stats)."""
     finding_history: list[list[str]]
-    """Blocking-finding fingerprints per validate pass, for stall detection."""
+    """validate: blocking-finding fingerprints per pass, for stall detection."""
     iteration: int
-    """Refinement rounds done."""
+    """refine: refinement rounds done."""
     escalated: bool
-    """True once a stalled run was handed to OpenHands."""
-    usage: Annotated[Usage, add_usage]
+    """openhands: True once a stalled run was handed to OpenHands."""
     calls: Annotated[list[LLMCall], operator.add]
+    """Every LLM call of the run, in order (usage and cost are their sum)."""
     timings: Annotated[dict[str, float], merge_timings]
-    review: ReviewDecision
-    status: RunStatus
-    code_path: str
-    tests_path: str
-    error: str
-    """Why the run ended without an answer (model unavailable, budget...)."""
+    """Seconds spent per node, summed across iterations."""
+    review_decision: ReviewDecision
+    """review: the human's answer."""
+    status: FinalStatus
+    """write_output: how the run ended."""
+    error_kind: ErrorKind | None
+    """write_output: why it ended without writing (review rejected...)."""
+    error: str | None
+    """write_output: the reason in words."""
+    code_path: str | None
+    """write_output: where the code was written."""
+    tests_path: str | None
+    """write_output: where the tests were written."""
     trace_id: str
     """Hex trace id of the run, kept so a resumed run continues the same trace."""
     root_span_id: str
+
+
+def usage_of(calls: Iterable[LLMCall]) -> Usage:
+    """What the calls cost together (unknown costs counted, never zero)."""
+    total = Usage()
+    for call in calls:
+        total = total + call.usage
+    return total
+
+
+def latest_findings(state: CodegenState) -> list[Finding]:
+    """The findings of the latest validate pass (empty before the first)."""
+    report = state.get("report")
+    return list(report.findings) if report is not None else []

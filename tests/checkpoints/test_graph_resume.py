@@ -17,27 +17,38 @@ from tta_codegen.state import (
     CodegenRequest,
     CodegenState,
     GateReport,
+    LLMCall,
     ReviewDecision,
-    Usage,
+    latest_findings,
+    usage_of,
 )
 
 FINDING = Finding(gate="ruff", severity="warning", message="line too long", code="E501")
+CALL = LLMCall(
+    node="generate",
+    model="m",
+    provider="p",
+    template="graph/generate@v1",
+    latency_ms=1.0,
+    input_tokens=12,
+    output_tokens=30,
+    cost_usd=Decimal("0.0021"),
+)
 
 
 async def draft(state: CodegenState) -> dict[str, Any]:
     return {
         "code": "def add(a, b):\n    return a + b\n",
-        "usage": Usage(input_tokens=12, output_tokens=30, cost_usd=Decimal("0.0021")),
+        "calls": [CALL],
         "report": GateReport(findings=(FINDING,), passed=True),
-        "findings": [FINDING],
     }
 
 
 async def review(state: CodegenState) -> dict[str, Any]:
-    decision = interrupt({"code": state["code"], "findings": state["findings"]})
+    decision = interrupt({"code": state["code"], "findings": latest_findings(state)})
     assert isinstance(decision, ReviewDecision)
     return {
-        "review": decision,
+        "review_decision": decision,
         "status": "succeeded" if decision.approved else "failed",
     }
 
@@ -79,8 +90,8 @@ async def _resume(app: Any, config: RunnableConfig) -> None:
     )
 
     assert final["status"] == "succeeded"
-    assert final["review"] == ReviewDecision(approved=True, code="edited")
-    assert final["usage"].cost_usd == Decimal("0.0021")
+    assert final["review_decision"] == ReviewDecision(approved=True, code="edited")
+    assert usage_of(final["calls"]).cost_usd == Decimal("0.0021")
     history = [s async for s in app.aget_state_history(config)]
     assert len(history) >= 3
 

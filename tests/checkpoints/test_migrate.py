@@ -19,8 +19,34 @@ def test_current_state_is_returned_unchanged() -> None:
 def test_state_without_version_is_migrated_from_v0() -> None:
     values = {"code": "x = 1", "iteration": 2}
     migrated = ensure_compatible(values)
-    assert migrated == {"code": "x = 1", "iteration": 2, "schema_version": 1}
+    assert migrated == {"code": "x = 1", "iteration": 2, "schema_version": 2}
     assert "schema_version" not in values
+
+
+def test_a_v1_state_keeps_its_facts_under_the_v2_names() -> None:
+    v1 = {
+        "schema_version": 1,
+        "code": "x = 1\n",
+        "tests": "",
+        "model": "m-1",
+        "review": {"approved": False},
+        "findings": ["kept in the report"],
+        "usage": "derived from calls",
+        "status": "failed",
+        "error": "rejected in review",
+        "iteration": 1,
+    }
+    assert ensure_compatible(v1) == {
+        "schema_version": 2,
+        "code": "x = 1\n",
+        "tests": None,
+        "draft_model": "m-1",
+        "review_decision": {"approved": False},
+        "status": "failed",
+        "error": "rejected in review",
+        "error_kind": "review",
+        "iteration": 1,
+    }
 
 
 def test_newer_state_is_refused_with_an_upgrade_hint() -> None:

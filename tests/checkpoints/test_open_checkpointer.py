@@ -239,9 +239,21 @@ async def test_settings_section_opens_the_configured_store(tmp_path: Path) -> No
 @pytest.mark.unit
 def test_default_settings_url_names_an_absolute_sqlite_file() -> None:
     from tta_codegen.checkpoints import parse_store_url
-    from tta_codegen.settings import CheckpointSettings
+    from tta_codegen.settings import Settings
 
-    store = parse_store_url(CheckpointSettings().url)
+    url = Settings().checkpoints.url
+    assert url is not None
+    store = parse_store_url(url)
     assert store.kind == "sqlite"
     assert store.path is not None and store.path.is_absolute()
     assert store.path.name == "checkpoints.sqlite"
+
+
+@pytest.mark.unit
+def test_the_default_checkpoint_file_follows_the_state_dir(tmp_path: Path) -> None:
+    from tta_codegen.settings import Settings
+
+    settings = Settings(state_dir=tmp_path / "elsewhere")
+    assert settings.checkpoints.url == (
+        "sqlite:///" + str(tmp_path / "elsewhere" / "checkpoints.sqlite")
+    )

@@ -6,9 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from tta_codegen.cli.context import app
+from tests.cli_runner import invoke_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +17,7 @@ def _no_local_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _show(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, ["show", *args], env={"COLUMNS": "250"})
+    result = invoke_cli("context", "show", *args)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -63,11 +61,18 @@ def test_table_output_and_second_run_uses_the_cache(repo: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--context", "/no/such/dir"], "error: context path not found: /no/such/dir"),
-        ([], "error: no context roots: pass --context PATH or set [context] roots"),
+        (
+            ["--context", "/no/such/dir"],
+            "error[TTA100]: context path not found: /no/such/dir",
+        ),
+        (
+            [],
+            "error[TTA100]: no context roots: pass --context PATH or set [context]"
+            " roots",
+        ),
         (
             ["--context", ".", "--type", "frontend"],
-            "error: unknown context type 'frontend'",
+            "error[TTA100]: unknown context type 'frontend'",
         ),
     ],
 )

@@ -9,11 +9,11 @@ import pytest
 from tta_codegen.context import (
     build_context,
     chunk_cost,
-    estimate_tokens,
     open_index,
     render_context,
 )
 from tta_codegen.errors import InputError
+from tta_codegen.tokens import estimate_tokens
 
 pytestmark = pytest.mark.unit
 

@@ -6,9 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from tta_codegen.cli.validate import app
+from tests.cli_runner import invoke_cli
 
 pytestmark = [pytest.mark.e2e]
 
@@ -26,7 +24,7 @@ def files(tmp_path: Path, mypy_cache: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_json_for_passing_code_exits_0(files: Path) -> None:
-    result = CliRunner().invoke(app, ["calc.py", "--tests", "test_calc.py", "--json"])
+    result = invoke_cli("validate", "calc.py", "--tests", "test_calc.py", "--json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert payload["passed"] is True
@@ -35,7 +33,7 @@ def test_json_for_passing_code_exits_0(files: Path) -> None:
 
 def test_blocking_finding_exits_1_with_the_finding(files: Path) -> None:
     (files / "calc.py").write_text(CODE.replace("a + b", "a + c"))
-    result = CliRunner().invoke(app, ["calc.py", "--json"])
+    result = invoke_cli("validate", "calc.py", "--json")
     assert result.exit_code == 1
     payload = json.loads(result.stdout)
     assert payload["passed"] is False
@@ -50,13 +48,13 @@ def test_blocking_finding_exits_1_with_the_finding(files: Path) -> None:
 
 def test_table_output_names_the_failing_test(files: Path) -> None:
     (files / "calc.py").write_text(CODE.replace("a + b", "a - b"))
-    result = CliRunner().invoke(app, ["calc.py", "--tests", "test_calc.py"])
+    result = invoke_cli("validate", "calc.py", "--tests", "test_calc.py")
     assert result.exit_code == 1
     assert "test_add" in result.stdout and "BLOCKED" in result.stdout
 
 
 def test_missing_file_exits_2_with_one_line(files: Path) -> None:
-    result = CliRunner().invoke(app, ["nope.py", "--json"])
+    result = invoke_cli("validate", "nope.py", "--json")
     assert result.exit_code == 2
     assert "file not found" in result.stderr
     assert "Traceback" not in result.output

@@ -191,8 +191,8 @@ async def test_result_usage_counts_unknown_cost_separately(
     fake_llm.script(Reply(content="x", prompt_tokens=10, completion_tokens=5))
     async with ModelGateway.open(make_settings([unpriced])) as gw:
         result = await gw.chat(ASK, candidates=["unpriced"], node="g", template="t")
-    assert result.usage.cost_unknown_calls == 1
-    assert (result.usage.input_tokens, result.usage.output_tokens) == (10, 5)
+    assert result.call.usage.cost_unknown_calls == 1
+    assert (result.call.usage.input_tokens, result.call.usage.output_tokens) == (10, 5)
 
 
 @pytest.mark.integration

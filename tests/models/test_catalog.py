@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tta_codegen.errors import InputError
-from tta_codegen.models import DEFAULT_MODEL, Catalog, ProviderUnreachableError
+from tta_codegen.errors import InputError, ProviderUnreachableError
+from tta_codegen.models import DEFAULT_MODEL, Catalog
 from tta_codegen.settings import ModelEntry, ProviderSettings
 from tta_codegen.testing import FakeOpenAIServer
 

@@ -164,7 +164,19 @@ def test_escalation_only_for_stalled_complex_tasks_when_enabled(
     phrase: str,
 ) -> None:
     escalate, why = should_escalate(
-        complexity, enabled=enabled, stalled=stalled, iterations_left=left
+        complexity.level, enabled=enabled, stalled=stalled, iterations_left=left
     )
     assert escalate is expected
     assert phrase in why
+
+
+def test_a_run_is_escalated_at_most_once() -> None:
+    escalate, why = should_escalate(
+        "complex",
+        enabled=True,
+        stalled=True,
+        iterations_left=0,
+        already_escalated=True,
+    )
+    assert not escalate
+    assert "already" in why

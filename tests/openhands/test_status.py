@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.cli_runner import invoke_cli
 from typer.testing import CliRunner
 
 from tta_codegen.cli.openhands import app
@@ -119,7 +120,7 @@ def test_cli_enabled_without_sdk_exits_2_naming_the_extra(
     config = tmp_path / "tta-codegen.toml"
     config.write_text("[openhands]\nenabled = true\n")
     monkeypatch.setenv(INDEX_URL_ENV, closed_port_url)
-    result = CliRunner().invoke(app, ["status", "--config", str(config)])
+    result = invoke_cli("openhands", "status", "--config", str(config))
     assert result.exit_code == 2
     assert "pip install 'tta-codegen[openhands]'" in result.stderr
     assert "Traceback" not in result.output
@@ -127,6 +128,6 @@ def test_cli_enabled_without_sdk_exits_2_naming_the_extra(
 
 @pytest.mark.e2e
 def test_cli_bad_config_exits_2_with_one_line(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["status", "--config", str(tmp_path / "no.toml")])
+    result = invoke_cli("openhands", "status", "--config", tmp_path / "no.toml")
     assert result.exit_code == 2
     assert "config file not found" in result.stderr

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.cli_runner import invoke_cli
 from typer.testing import CliRunner
 
 from tta_codegen.cli.templates import app
@@ -50,11 +51,12 @@ def test_show_prints_front_matter_and_body() -> None:
     assert "# body\nCreate a circuit breaker implementation" in result.stdout
 
 
-def test_show_of_an_unknown_template_exits_2_with_one_line() -> None:
-    result = CliRunner().invoke(app, ["show", "circut_breaker"])
+def test_show_of_an_unknown_template_exits_2_with_a_suggestion() -> None:
+    result = invoke_cli("templates", "show", "circut_breaker")
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
-        "error: unknown template 'circut_breaker' (did you mean circuit_breaker?)"
+        "error[TTA102]: unknown template 'circut_breaker'",
+        "  hint: did you mean circuit_breaker?",
     ]
 
 

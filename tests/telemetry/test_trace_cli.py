@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from opentelemetry.trace import SpanKind, Tracer
+from tests.cli_runner import invoke_cli
 from typer.testing import CliRunner
 
 from tta_codegen.cli.trace import app
@@ -105,11 +106,16 @@ def test_show_json(settings: Settings) -> None:
     assert chat["duration_s"] >= 0
 
 
-def test_unknown_thread_exits_2_with_one_line(settings: Settings) -> None:
-    result = CliRunner().invoke(app, ["show", "nope"], obj=settings)
+def test_unknown_thread_exits_2_with_an_error_and_a_hint(tmp_path: Path) -> None:
+    config = tmp_path / "tta-codegen.toml"
+    config.write_text(f'state_dir = "{tmp_path / "state"}"\n')
+    result = invoke_cli("trace", "show", "nope", config=config)
     assert result.exit_code == 2
-    assert result.output.strip().count("\n") == 0
-    assert "no spans recorded for thread 'nope'" in result.output
+    assert result.stderr.splitlines() == [
+        f"error[TTA100]: no spans recorded for thread 'nope' in "
+        f"{tmp_path / 'state' / 'traces'}",
+        "  hint: see `tta-codegen runs list`",
+    ]
 
 
 def test_settings_are_loaded_when_not_passed(

@@ -2,7 +2,7 @@ import pytest
 
 from tta_codegen.findings import Finding
 from tta_codegen.graphs.routing import after_route, after_validate
-from tta_codegen.state import CodegenRequest, CodegenState
+from tta_codegen.state import CodegenRequest, CodegenState, GateReport
 
 pytestmark = pytest.mark.unit
 
@@ -13,8 +13,11 @@ ERR_TESTS = Finding(
 WARN = Finding(gate="ruff", severity="warning", code="E501", message="long line")
 
 
-def state(**values: object) -> CodegenState:
+def state(*, findings: list[Finding] | None = None, **values: object) -> CodegenState:
+    """A state after a validate pass that found ``findings``."""
     base: dict[str, object] = {"request": CodegenRequest(task="t"), "iteration": 0}
+    if findings is not None:
+        base["report"] = GateReport(findings=tuple(findings))
     base.update(values)
     return base  # type: ignore[return-value]
 

@@ -59,7 +59,10 @@ async def open_checkpointer(
 def open_configured_checkpointer(
     section: CheckpointSettings,
 ) -> AbstractAsyncContextManager[BaseCheckpointSaver[str]]:
-    """``open_checkpointer`` with the ``[checkpoints]`` section of the settings."""
+    """``open_checkpointer`` with the ``[checkpoints]`` section of the settings
+    (its ``url`` filled in by ``Settings``)."""
+    if section.url is None:
+        raise ConfigError("checkpoints.url is not set")
     return open_checkpointer(
         section.url,
         key_prefix=section.key_prefix,

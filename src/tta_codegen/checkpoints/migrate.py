@@ -23,7 +23,32 @@ def _v0_to_v1(values: dict[str, object]) -> dict[str, object]:
     return {**values, "schema_version": 1}
 
 
-MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1}
+_V1_RENAMED = {"model": "draft_model", "review": "review_decision"}
+_V1_DROPPED = ("findings", "usage")  # kept in report.findings / derived from calls
+
+
+def _v1_to_v2(values: dict[str, object]) -> dict[str, object]:
+    """v2 keeps each fact once and says "absent" with None: ``model`` became
+    ``draft_model``, ``review`` became ``review_decision``, ``findings`` and
+    ``usage`` are read from ``report`` and ``calls``, empty code or tests are None,
+    and a rejected review is ``error_kind = "review"``."""
+    state = {
+        _V1_RENAMED.get(key, key): value
+        for key, value in values.items()
+        if key not in _V1_DROPPED
+    }
+    for key in ("code", "tests"):
+        if state.get(key) == "":
+            state[key] = None
+    if state.get("status") == "running":
+        del state["status"]
+    if state.get("error") == "rejected in review":
+        state["error_kind"] = "review"
+    state["schema_version"] = 2
+    return state
+
+
+MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1, 1: _v1_to_v2}
 """Step functions keyed by the version they migrate *from*."""
 
 

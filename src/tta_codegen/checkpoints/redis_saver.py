@@ -37,7 +37,7 @@ from tta_codegen.checkpoints._redis_records import (
     decode_tuple,
     write_record,
 )
-from tta_codegen.errors import CheckpointError
+from tta_codegen.errors import StoreUnavailableError
 
 __all__ = ["RedisSaver"]
 
@@ -119,9 +119,10 @@ class RedisSaver(BaseCheckpointSaver[str]):
         try:
             yield
         except RedisError as exc:
-            raise CheckpointError(
-                f"checkpoint store {self.display_url} failed: "
-                f"{type(exc).__name__}: {exc}"
+            raise StoreUnavailableError(
+                f"checkpoint store {self.display_url} stopped answering: "
+                f"{type(exc).__name__}: {exc}",
+                hint="finished steps are kept; resume once the store is back",
             ) from exc
 
     # -- writes -------------------------------------------------------------

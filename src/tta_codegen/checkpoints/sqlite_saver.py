@@ -14,18 +14,57 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
-from langgraph.checkpoint.base import CheckpointTuple
+from langgraph.checkpoint.base import (
+    ChannelVersions,
+    Checkpoint,
+    CheckpointMetadata,
+    CheckpointTuple,
+)
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from tta_codegen.errors import CheckpointError
+from tta_codegen.errors import CheckpointError, StoreUnavailableError
 
 __all__ = ["SqliteSaver"]
 
 _HINT = "the checkpoint file holds data tta-codegen did not write"
 
 
+def _write_failed(exc: BaseException) -> StoreUnavailableError:
+    return StoreUnavailableError(
+        f"cannot write to the SQLite checkpoint file: {type(exc).__name__}: {exc}",
+        hint="free disk space or fix checkpoints.url; finished steps are kept",
+    )
+
+
 class SqliteSaver(AsyncSqliteSaver):
-    """``AsyncSqliteSaver`` whose read errors surface as ``CheckpointError``."""
+    """``AsyncSqliteSaver`` whose read errors surface as ``CheckpointError`` and
+    write errors (disk full, file gone) as ``StoreUnavailableError``."""
+
+    async def aput(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        """Save one checkpoint."""
+        try:
+            return await super().aput(config, checkpoint, metadata, new_versions)
+        except (sqlite3.Error, OSError) as exc:
+            raise _write_failed(exc) from exc
+
+    async def aput_writes(
+        self,
+        config: RunnableConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        """Save one node's pending writes."""
+        try:
+            await super().aput_writes(config, writes, task_id, task_path)
+        except (sqlite3.Error, OSError) as exc:
+            raise _write_failed(exc) from exc
 
     async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
         """The checkpoint named by ``config``, or the thread's latest."""
@@ -64,7 +103,7 @@ class SqliteSaver(AsyncSqliteSaver):
                 await self.conn.commit()
             except sqlite3.Error as exc:
                 await self.conn.rollback()
-                raise CheckpointError(f"checkpoint database error: {exc}") from exc
+                raise _write_failed(exc) from exc
 
     async def adelete_for_runs(self, run_ids: Sequence[str]) -> None:
         """Delete the checkpoints (and their writes) written by these runs."""

@@ -1,20 +1,22 @@
-"""Helpers shared by the command modules: settings, consoles, error exits."""
+"""Helpers shared by the command modules: settings and consoles.
+
+Errors are not handled here: commands raise ``CodegenError`` and the edge in
+``cli.main`` prints it and exits.
+"""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import typer
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from tta_codegen.errors import CodegenError
     from tta_codegen.settings import Settings
 
-__all__ = ["err_console", "fail", "out_console", "settings_for", "settings_of"]
+__all__ = ["err_console", "out_console", "settings_for", "settings_of"]
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -48,12 +50,3 @@ def out_console() -> Console:
     from rich.console import Console  # noqa: PLC0415
 
     return Console(highlight=False, soft_wrap=True)
-
-
-def fail(error: CodegenError) -> NoReturn:
-    """Print one clear line for ``error`` and exit with its exit code."""
-    from tta_codegen.telemetry.redact import redact  # noqa: PLC0415
-
-    hint = f"\n  hint: {error.hint}" if error.hint else ""
-    print(f"error[{error.code}]: {redact(error.message)}{hint}", file=sys.stderr)
-    raise typer.Exit(error.exit_code)

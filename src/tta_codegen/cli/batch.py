@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tta_codegen.cli._common import err_console, fail, out_console, settings_of
+from tta_codegen.cli._common import err_console, out_console, settings_of
 
 if TYPE_CHECKING:
     from tta_codegen.batch import BatchOutcome, PlannedTask
@@ -33,13 +33,9 @@ def batch(
 ) -> None:
     """Run every task of TASKS_FILE, each as its own resumable thread."""
     from tta_codegen.batch import load_batch  # noqa: PLC0415
-    from tta_codegen.errors import CodegenError  # noqa: PLC0415
 
     settings = settings_of(ctx)
-    try:
-        name, planned = load_batch(tasks_file, settings)
-    except CodegenError as exc:
-        fail(exc)
+    name, planned = load_batch(tasks_file, settings)
     budget = Decimal(str(max_cost)) if max_cost is not None else None
     try:
         outcomes = asyncio.run(_run(settings, planned, concurrency, budget, resume))
@@ -50,8 +46,6 @@ def batch(
             file=sys.stderr,
         )
         raise typer.Exit(130) from None
-    except CodegenError as exc:
-        fail(exc)
     _print_summary(name, outcomes, json_output=json_output)
     raise typer.Exit(_exit_code(outcomes))
 
@@ -97,10 +91,14 @@ async def _run(
 
 
 def _exit_code(outcomes: list[BatchOutcome]) -> int:
+    """The worst exit code of the tasks; a task skipped for the batch budget
+    counts as a budget stop."""
+    from tta_codegen.errors import BudgetExceededError  # noqa: PLC0415
+
     codes = [o.result.exit_code for o in outcomes if o.result is not None]
     if any(o.status == "skipped" for o in outcomes):
-        codes.append(3)
-    return max(codes, default=0) if any(codes) else 0
+        codes.append(BudgetExceededError.exit_code)
+    return max(codes, default=0)
 
 
 def _print_summary(

@@ -21,11 +21,6 @@ def _group() -> None:
     """Codebase context injection: see what a task would get."""
 
 
-def _fail(message: object, exit_code: int = 2) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(exit_code)
-
-
 @app.command("show")
 def show_context(
     ctx: typer.Context,
@@ -59,33 +54,30 @@ def show_context(
         resolve_roots,
         select,
     )
-    from tta_codegen.errors import CodegenError
+    from tta_codegen.errors import InputError
 
     if context_type is not None and context_type not in CONTEXT_TYPES:
-        raise _fail(
+        raise InputError(
             f"unknown context type {context_type!r}; "
             f"choose one of {', '.join(CONTEXT_TYPES)}"
         )
-    try:
-        settings = settings_for(ctx, config)
-        roots = resolve_roots([*settings.context.roots, *(context or [])])
-        if not roots:
-            raise _fail("no context roots: pass --context PATH or set [context] roots")
-        index = open_index(
-            roots,
-            cache_dir=default_cache_dir(settings.state_dir),
-            max_file_bytes=settings.context.max_file_bytes,
-        )
-        bundle = select(
-            index,
-            task,
-            roots=roots,
-            budget_tokens=budget or settings.context.token_budget,
-            pattern_docs=settings.context.pattern_docs,
-            context_type=context_type,
-        )
-    except CodegenError as exc:
-        raise _fail(exc, exc.exit_code) from None
+    settings = settings_for(ctx, config)
+    roots = resolve_roots([*settings.context.roots, *(context or [])])
+    if not roots:
+        raise InputError("no context roots: pass --context PATH or set [context] roots")
+    index = open_index(
+        roots,
+        cache_dir=default_cache_dir(settings.state_dir),
+        max_file_bytes=settings.context.max_file_bytes,
+    )
+    bundle = select(
+        index,
+        task,
+        roots=roots,
+        budget_tokens=budget or settings.context.token_budget,
+        pattern_docs=settings.context.pattern_docs,
+        context_type=context_type,
+    )
     stats = index.stats
     rows = [
         {

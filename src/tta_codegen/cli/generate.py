@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tta_codegen.cli._common import fail, settings_of
+from tta_codegen.cli._common import settings_of
 
 if TYPE_CHECKING:
     from tta_codegen.result import RunResult
@@ -75,27 +75,23 @@ def generate(
 ) -> None:
     """Generate a module (and its tests) for TASK."""
     from tta_codegen.engine import new_thread_id  # noqa: PLC0415
-    from tta_codegen.errors import CodegenError  # noqa: PLC0415
     from tta_codegen.inputs import build_request  # noqa: PLC0415
 
     settings = settings_of(ctx)
-    try:
-        request = build_request(
-            settings,
-            task=task,
-            template=template,
-            raw_vars=var or [],
-            out=out,
-            tests_out=tests_out,
-            model=model,
-            max_iterations=max_iterations,
-            review=review,
-            context=context or [],
-            context_type=context_type,
-            existing_tests=existing_tests,
-        )
-    except CodegenError as exc:
-        fail(exc)
+    request = build_request(
+        settings,
+        task=task,
+        template=template,
+        raw_vars=var or [],
+        out=out,
+        tests_out=tests_out,
+        model=model,
+        max_iterations=max_iterations,
+        review=review,
+        context=context or [],
+        context_type=context_type,
+        existing_tests=existing_tests,
+    )
     _run(
         settings,
         request,
@@ -127,16 +123,10 @@ def resume(
     quiet: Annotated[bool, typer.Option()] = False,
 ) -> None:
     """Continue an interrupted run, or answer its review."""
-    from tta_codegen.errors import CodegenError  # noqa: PLC0415
     from tta_codegen.inputs import review_decision  # noqa: PLC0415
 
     settings = settings_of(ctx)
-    try:
-        decision = review_decision(
-            approve=approve, reject=reject, code=code, tests=tests
-        )
-    except CodegenError as exc:
-        fail(exc)
+    decision = review_decision(approve=approve, reject=reject, code=code, tests=tests)
     _run(
         settings,
         None,
@@ -172,9 +162,9 @@ def _run(
             file=sys.stderr,
         )
         raise typer.Exit(130) from None
-    except CodegenError as exc:
+    except CodegenError:
         view.close()
-        fail(exc)
+        raise
     _report(result, json_output=json_output, quiet=quiet)
     raise typer.Exit(result.exit_code)
 

@@ -1,11 +1,16 @@
-"""The root ``tta-codegen`` app: global options and command registration."""
+"""The root ``tta-codegen`` app: global options, command registration, and the
+one place where errors become a message and an exit code."""
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
+from typer.exceptions import Abort, Exit, TyperException
 
 from tta_codegen.cli import batch, context, models, openhands, runs, templates, trace
 from tta_codegen.cli import generate as generate_cmds
@@ -13,8 +18,49 @@ from tta_codegen.cli.validate import validate_command
 
 __all__ = ["app", "main"]
 
+DEBUG_ENV = "TTA_CODEGEN_DEBUG"
+"""Set to 1 to see the traceback of an unexpected error."""
+
+
+def print_error(code: str, message: str, hint: str | None) -> None:
+    """One line on stderr (redacted: no key survives), plus a hint line."""
+    from tta_codegen.telemetry.redact import redact  # noqa: PLC0415
+
+    print(f"error[{code}]: {redact(message)}", file=sys.stderr)
+    if hint:
+        print(f"  hint: {redact(hint)}", file=sys.stderr)
+
+
+class _ErrorEdge(TyperGroup):
+    """Every command runs inside this: a ``CodegenError`` is printed the same
+    way everywhere and exits with its class's exit code; anything unexpected
+    is one redacted line too (the traceback only with TTA_CODEGEN_DEBUG=1)."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer's internal click Context
+        from tta_codegen.errors import CodegenError, ExitCode  # noqa: PLC0415
+
+        try:
+            return super().invoke(ctx)
+        except CodegenError as exc:
+            print_error(exc.code, exc.message, exc.hint)
+            raise typer.Exit(exc.exit_code) from None
+        except (Exit, Abort, TyperException):
+            raise
+        except Exception as exc:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            print_error(
+                "TTA999",
+                f"unexpected {type(exc).__name__}: {exc}",
+                f"a bug in tta-codegen; rerun with {DEBUG_ENV}=1 for the traceback "
+                "and report it",
+            )
+            raise typer.Exit(ExitCode.GATES_FAILED) from None
+
+
 app = typer.Typer(
     name="tta-codegen",
+    cls=_ErrorEdge,
     help="Turn a task description into validated, tested Python.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -35,14 +81,9 @@ def root(
     ] = None,
 ) -> None:
     """tta-codegen: LLM code generation with quality gates, tests and checkpoints."""
-    from tta_codegen.cli._common import fail  # noqa: PLC0415
-    from tta_codegen.errors import CodegenError  # noqa: PLC0415
     from tta_codegen.settings import Settings  # noqa: PLC0415
 
-    try:
-        ctx.obj = Settings.load(config)
-    except CodegenError as exc:
-        fail(exc)
+    ctx.obj = Settings.load(config)
 
 
 app.command("generate")(generate_cmds.generate)

@@ -27,23 +27,15 @@ def _settings(ctx: typer.Context) -> Settings:
 
 
 def _run[T](ctx: typer.Context, work: Callable[[ModelGateway], Awaitable[T]]) -> T:
-    """Run ``work`` on an open gateway; CodegenErrors become one line + exit code."""
-    from rich.console import Console
+    """Run ``work`` on an open gateway."""
 
-    from tta_codegen.errors import CodegenError
     from tta_codegen.models import ModelGateway
 
     async def main() -> T:
         async with ModelGateway.open(_settings(ctx)) as gateway:
             return await work(gateway)
 
-    try:
-        return asyncio.run(main())
-    except CodegenError as exc:
-        Console(stderr=True).print(
-            f"[red]error[/red] {exc.code}: {exc}", highlight=False
-        )
-        raise typer.Exit(exc.exit_code) from None
+    return asyncio.run(main())
 
 
 def _fmt(value: float | None, spec: str, suffix: str = "") -> str:

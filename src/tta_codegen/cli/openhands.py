@@ -44,15 +44,11 @@ def status(
     from rich.console import Console
     from rich.table import Table
 
-    from tta_codegen.errors import CodegenError, ConfigError
+    from tta_codegen.errors import ConfigError
     from tta_codegen.openhands.availability import EXTRA_INSTALL
     from tta_codegen.openhands.status import collect_status
 
-    try:
-        settings = settings_for(ctx, config)
-    except CodegenError as exc:
-        typer.echo(f"error [{exc.code}]: {exc}", err=True)
-        raise typer.Exit(exc.exit_code) from None
+    settings = settings_for(ctx, config)
     report = collect_status(settings)
 
     if json_output:
@@ -78,8 +74,6 @@ def status(
             )
         out.print(table)
     if report.misconfigured:
-        error = ConfigError(
+        raise ConfigError(
             f"OpenHands is enabled but the SDK is not installed: {EXTRA_INSTALL}"
         )
-        typer.echo(f"error [{error.code}]: {error}", err=True)
-        raise typer.Exit(error.exit_code)

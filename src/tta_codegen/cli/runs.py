@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tta_codegen.cli._common import fail, out_console, settings_of
+from tta_codegen.cli._common import out_console, settings_of
 
 __all__ = ["app"]
 
@@ -34,17 +34,13 @@ def list_(
     from rich.table import Table  # noqa: PLC0415
 
     from tta_codegen.engine import Codegen  # noqa: PLC0415
-    from tta_codegen.errors import CodegenError  # noqa: PLC0415
     from tta_codegen.history import RunSummary, list_runs  # noqa: PLC0415
 
     async def load() -> list[RunSummary]:
         async with Codegen.open(settings_of(ctx)) as session:
             return await list_runs(session, limit=limit)
 
-    try:
-        rows = asyncio.run(load())
-    except CodegenError as exc:
-        fail(exc)
+    rows = asyncio.run(load())
     table = Table("thread", "task", "status", "model", "cost $", "age")
     for row in rows:
         task = row.task.splitlines()[0][:48] if row.task else ""
@@ -68,7 +64,6 @@ def show(
 ) -> None:
     """One run's result: status, model, cost, findings, calls (and --code)."""
     from tta_codegen.engine import Codegen  # noqa: PLC0415
-    from tta_codegen.errors import CodegenError  # noqa: PLC0415
     from tta_codegen.result import RunResult  # noqa: PLC0415
 
     async def load() -> RunResult:
@@ -76,10 +71,7 @@ def show(
             await session.snapshot_values(thread_id)
             return await session.result(thread_id)
 
-    try:
-        result = asyncio.run(load())
-    except CodegenError as exc:
-        fail(exc)
+    result = asyncio.run(load())
     if json_output:
         print(result.model_dump_json())
         return
@@ -108,17 +100,13 @@ def history(ctx: typer.Context, thread_id: Annotated[str, typer.Argument()]) -> 
     from rich.table import Table  # noqa: PLC0415
 
     from tta_codegen.engine import Codegen  # noqa: PLC0415
-    from tta_codegen.errors import CodegenError  # noqa: PLC0415
     from tta_codegen.history import CheckpointSummary, checkpoint_history  # noqa: PLC0415
 
     async def load() -> list[CheckpointSummary]:
         async with Codegen.open(settings_of(ctx)) as session:
             return await checkpoint_history(session, thread_id)
 
-    try:
-        rows = asyncio.run(load())
-    except CodegenError as exc:
-        fail(exc)
+    rows = asyncio.run(load())
     table = Table("step", "checkpoint", "node", "time (UTC)", "round")
     for row in rows:
         when = row.created_at.strftime("%Y-%m-%d %H:%M:%S") if row.created_at else "-"
@@ -154,7 +142,6 @@ def fork(
     as a new thread (the original stays as it was)."""
     from tta_codegen.engine import Codegen  # noqa: PLC0415
     from tta_codegen.engine import new_thread_id as make_id
-    from tta_codegen.errors import CodegenError  # noqa: PLC0415
     from tta_codegen.result import RunResult  # noqa: PLC0415
     from tta_codegen.telemetry import setup_tracing  # noqa: PLC0415
 
@@ -172,10 +159,7 @@ def fork(
                     max_iterations=max_iterations,
                 )
 
-    try:
-        result = asyncio.run(go())
-    except CodegenError as exc:
-        fail(exc)
+    result = asyncio.run(go())
     if json_output:
         print(result.model_dump_json())
     else:

@@ -20,20 +20,11 @@ ConfigOption = Annotated[
 ]
 
 
-def _fail(exc: Exception, exit_code: int = 2) -> typer.Exit:
-    typer.echo(f"error: {exc}", err=True)
-    return typer.Exit(exit_code)
-
-
 def _library(ctx: typer.Context, config: Path | None) -> PromptLibrary:
-    from tta_codegen.errors import CodegenError
     from tta_codegen.prompts import PromptLibrary
 
-    try:
-        settings = settings_for(ctx, config)
-        return PromptLibrary.load(settings.templates.dirs)
-    except CodegenError as exc:
-        raise _fail(exc, exc.exit_code) from None
+    settings = settings_for(ctx, config)
+    return PromptLibrary.load(settings.templates.dirs)
 
 
 def _summary(template: PromptTemplate, versions: list[int]) -> dict[str, object]:
@@ -96,13 +87,8 @@ def show_template(
     """Show a template's front matter, system prompt and body."""
     import yaml
 
-    from tta_codegen.errors import CodegenError
-
     library = _library(ctx, config)
-    try:
-        template = library.get(name)
-    except CodegenError as exc:
-        raise _fail(exc, exc.exit_code) from None
+    template = library.get(name)
     summary = _summary(template, library.versions(template.name))
     if as_json:
         full = {**summary, "system": template.system, "body": template.body}

@@ -150,21 +150,17 @@ def show(
     """Print the span tree of THREAD_ID with durations, models, tokens and cost."""
     from rich.console import Console
 
-    from tta_codegen.errors import CodegenError
+    from tta_codegen.errors import InputError
     from tta_codegen.telemetry.local_store import load_trace, trace_path
 
-    try:
-        settings = _settings(ctx)
-    except CodegenError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(exc.exit_code) from None
+    settings = _settings(ctx)
     records = load_trace(settings.state_dir, thread_id)
     if not records:
         where = trace_path(settings.state_dir, thread_id).parent
-        typer.echo(
-            f"error: no spans recorded for thread {thread_id!r} in {where}", err=True
+        raise InputError(
+            f"no spans recorded for thread {thread_id!r} in {where}",
+            hint="see `tta-codegen runs list`",
         )
-        raise typer.Exit(2)
     totals = trace_totals(records)
     if as_json:
         spans = [

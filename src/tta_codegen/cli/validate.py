@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -85,34 +84,30 @@ def validate_command(
     ] = None,
 ) -> None:
     """Run the quality gates on FILE (and its tests); exit 1 when something blocks."""
-    from tta_codegen.errors import CodegenError, InputError
+    from tta_codegen.errors import InputError
     from tta_codegen.gates import create_sandbox, run_gates
 
-    try:
-        code = _read(file, "file")
-        test_text = _read(tests, "tests file") if tests is not None else None
-        locked = _read(locked_tests, "locked tests file") if locked_tests else None
-        module_name = file.stem
-        if not module_name.isidentifier():
-            raise InputError(f"{file.name} is not an importable module name")
-        settings = settings_for(ctx, config)
-        gates = settings.gates
-        if profile is not None:
-            gates = gates.model_copy(update={"profile": profile})
-        report = asyncio.run(
-            run_gates(
-                code,
-                test_text,
-                module_name=module_name,
-                settings=gates,
-                sandbox=create_sandbox(gates),
-                locked_tests=locked,
-                final=prove and test_text is not None,
-            )
+    code = _read(file, "file")
+    test_text = _read(tests, "tests file") if tests is not None else None
+    locked = _read(locked_tests, "locked tests file") if locked_tests else None
+    module_name = file.stem
+    if not module_name.isidentifier():
+        raise InputError(f"{file.name} is not an importable module name")
+    settings = settings_for(ctx, config)
+    gates = settings.gates
+    if profile is not None:
+        gates = gates.model_copy(update={"profile": profile})
+    report = asyncio.run(
+        run_gates(
+            code,
+            test_text,
+            module_name=module_name,
+            settings=gates,
+            sandbox=create_sandbox(gates),
+            locked_tests=locked,
+            final=prove and test_text is not None,
         )
-    except CodegenError as exc:
-        print(f"error [{exc.code}]: {exc}", file=sys.stderr)
-        raise typer.Exit(exc.exit_code) from None
+    )
     if as_json:
         payload = {
             "passed": report.passed,

@@ -6,7 +6,7 @@ and fills a token budget; ``render_context`` turns the result into prompt text.
 """
 
 from tta_codegen.context._index import CodeIndex, IndexedChunk, IndexStats
-from tta_codegen.context._tokens import estimate_tokens, tokenize
+from tta_codegen.context._tokens import tokenize
 from tta_codegen.context._types import CONTEXT_TYPES
 from tta_codegen.context.build import (
     build_context,
@@ -26,7 +26,6 @@ __all__ = [
     "build_context",
     "chunk_cost",
     "default_cache_dir",
-    "estimate_tokens",
     "open_index",
     "render_context",
     "resolve_roots",

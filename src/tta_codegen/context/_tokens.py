@@ -7,11 +7,10 @@ whole as well, so ``RedisPool`` matches "redis pool" and ``redis_pool`` alike.
 from __future__ import annotations
 
 import functools
-import math
 import re
 from itertools import chain
 
-__all__ = ["estimate_tokens", "split_identifier", "tokenize"]
+__all__ = ["split_identifier", "tokenize"]
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
@@ -117,8 +116,3 @@ def _word_terms(word: str) -> tuple[str, ...]:
 def tokenize(text: str) -> list[str]:
     """Search terms of ``text``: identifier parts plus whole compound names."""
     return list(chain.from_iterable(map(_word_terms, _WORD.findall(text))))
-
-
-def estimate_tokens(text: str) -> int:
-    """Tokens of ``text`` for budgeting, estimated as characters / 4."""
-    return math.ceil(len(text) / 4)

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from tta_codegen.context._index import CodeIndex
 from tta_codegen.context._rank import rank
-from tta_codegen.context._tokens import estimate_tokens, tokenize
+from tta_codegen.context._tokens import tokenize
 from tta_codegen.errors import InputError
 from tta_codegen.state import ContextBundle, ContextChunk
+from tta_codegen.tokens import estimate_tokens
 
 __all__ = [
     "LABEL_TOKENS",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from typing import Protocol
 
+from langgraph.config import get_config
 from langgraph.runtime import Runtime
 
-from tta_codegen.runtime import RunContext, context_for_server
+from tta_codegen.runtime import RunContext, resources_for_server
 from tta_codegen.state import CodegenState
 from tta_codegen.telemetry.spans import node_span, set_outcome
 
@@ -33,8 +34,10 @@ def instrumented(name: str, node: NodeFn) -> NodeFn:
     """``node`` inside a ``node {name}`` span, timed into ``state.timings``."""
 
     async def run(state: CodegenState, *, runtime: Runtime[RunContext]) -> CodegenState:
-        if not isinstance(runtime.context, RunContext):
-            runtime = runtime.override(context=await context_for_server())
+        if not isinstance(runtime.context, RunContext) or not runtime.context.resources:
+            thread_id = str(get_config()["configurable"].get("thread_id", ""))
+            context = RunContext(thread_id, await resources_for_server())
+            runtime = runtime.override(context=context)
         iteration = state.get("iteration", 0)
         runtime.stream_writer(
             {"event": "node_started", "node": name, "iteration": iteration}

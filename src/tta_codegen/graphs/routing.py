@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Literal
 
 from tta_codegen.findings import blocking, code_blocked, is_stalled
-from tta_codegen.state import CodegenState
+from tta_codegen.openhands.complexity import should_escalate
+from tta_codegen.state import CodegenState, latest_findings
 
 __all__ = ["after_route", "after_validate"]
 
@@ -19,6 +20,14 @@ def after_route(state: CodegenState) -> Literal["generate", "openhands"]:
     return "openhands" if state.get("route") == "openhands" else "generate"
 
 
+def _tests_asked_for(state: CodegenState) -> bool:
+    """Tests exist, or generate_tests already asked for them (an unusable answer
+    is then refined like any failing tests, within the rounds)."""
+    return state.get("tests") is not None or any(
+        call.node == "generate_tests" for call in state.get("calls", [])
+    )
+
+
 def after_validate(
     state: CodegenState, *, max_iterations: int, openhands_enabled: bool
 ) -> AfterValidate:
@@ -28,29 +37,27 @@ def after_validate(
     - everything passes -> review (when asked for) or write_output
     - still failing: refine while iterations are left and the findings are not
       the same as last time; otherwise escalate a complex task to OpenHands
-      (once, when enabled) or give up with the report (write_output).
+      (``should_escalate``) or give up with the report (write_output).
     """
     request = state["request"]
-    findings = state.get("findings", [])
-    stop = blocking(findings)
-    if not code_blocked(stop) and state.get("tests") is None:
+    stop = blocking(latest_findings(state))
+    if not code_blocked(stop) and not _tests_asked_for(state):
         return "generate_tests"
     if not stop:
         return "review" if request.review else "write_output"
     limit = (
-        request.max_iterations
-        if request.max_iterations is not None
-        else (max_iterations)
+        request.max_iterations if request.max_iterations is not None else max_iterations
     )
-    out_of_rounds = state.get("iteration", 0) >= limit
+    left = limit - state.get("iteration", 0)
     stalled = is_stalled(state.get("finding_history", []))
-    if not (out_of_rounds or stalled):
+    if left > 0 and not stalled:
         return "refine"
-    if (
-        openhands_enabled
-        and state.get("complexity") == "complex"
-        and not state.get("escalated")
-        and state.get("route") != "openhands"
-    ):
-        return "openhands"
-    return "write_output"
+    escalate, _ = should_escalate(
+        state.get("complexity"),
+        enabled=openhands_enabled,
+        stalled=stalled,
+        iterations_left=left,
+        already_escalated=bool(state.get("escalated"))
+        or state.get("route") == "openhands",
+    )
+    return "openhands" if escalate else "write_output"

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from langchain_core.messages import BaseMessage
-from langchain_openai import ChatOpenAI
 from opentelemetry import trace
 from tenacity import (
     AsyncRetrying,
@@ -24,17 +22,18 @@ from tenacity import (
 )
 
 from tta_codegen.errors import ModelCallError
-from tta_codegen.models._call import CallOutcome, stream_once
 from tta_codegen.models.breaker import BreakerBoard
 from tta_codegen.models.budget import Budget
+from tta_codegen.models.chat_model import ChatModel, TokenSink
 from tta_codegen.models.cost import call_cost
+from tta_codegen.models.messages import ChatMessage, Completion
 from tta_codegen.models.rate_limit import ProviderLimits
 from tta_codegen.models.stats import StatsStore
 from tta_codegen.settings import ModelEntry, Settings
 from tta_codegen.state import Attempt
 from tta_codegen.telemetry import genai
 
-__all__ = ["ModelCaller", "Plan", "Skip", "cost_of"]
+__all__ = ["Measured", "ModelCaller", "Plan", "Skip", "cost_of"]
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -48,11 +47,11 @@ class Plan:
     """One candidate's call: everything an attempt at it needs."""
 
     entry: ModelEntry
-    client: ChatOpenAI
-    messages: list[BaseMessage]
+    model: ChatModel
+    messages: Sequence[ChatMessage]
     out_cap: int
     temperature: float | None
-    on_token: Callable[[str], None] | None
+    on_token: TokenSink | None
     template: str
     attempts: list[Attempt]
     """Shared with ``chat``: every failed request is appended here."""
@@ -88,7 +87,7 @@ class ModelCaller:
             base + random.uniform(0, routing.backoff_initial_s), routing.backoff_max_s
         )
 
-    async def call(self, plan: Plan) -> CallOutcome:
+    async def call(self, plan: Plan) -> Measured:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(max(1, self.settings.routing.retries_per_model)),
             wait=self._wait,
@@ -103,7 +102,7 @@ class ModelCaller:
                 return await self._attempt(plan)
         raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
 
-    async def _attempt(self, plan: Plan) -> CallOutcome:
+    async def _attempt(self, plan: Plan) -> Measured:
         entry = plan.entry
         reason = await self.breakers.acquire(entry.id)
         if reason is None and entry.is_free:
@@ -120,16 +119,13 @@ class ModelCaller:
                     if waited_s > 0.001:
                         span.add_event("tta.rate_limited", {"tta.waited_s": waited_s})
                     started = time.perf_counter()
-                    outcome = await stream_once(
-                        plan.client,
-                        entry.id,
+                    completion = await plan.model.stream(
                         plan.messages,
                         max_output_tokens=plan.out_cap,
                         temperature=plan.temperature,
                         on_token=plan.on_token,
-                        span=span,
-                        capture_content=self.settings.telemetry.capture_content,
                     )
+                    latency_ms = (time.perf_counter() - started) * 1000
             except ModelCallError as exc:
                 latency_ms = (time.perf_counter() - started) * 1000
                 span.set_status(trace.Status(trace.StatusCode.ERROR, exc.message))
@@ -145,21 +141,51 @@ class ModelCaller:
                     )
                 )
                 raise
-            cost = cost_of(entry, outcome)
-            if cost is not None:
-                span.set_attribute(genai.TTA_COST_USD, float(cost))
-        await self.stats.record_call(entry.id, outcome.latency_ms, ok=True)
+            measured = Measured(completion, latency_ms, cost_of(entry, completion))
+            record_answer(span, measured, plan, self.settings.telemetry.capture_content)
+        await self.stats.record_call(entry.id, latency_ms, ok=True)
         await self.breakers.record_success(entry.id)
-        return outcome
+        return measured
 
 
-def cost_of(entry: ModelEntry, outcome: CallOutcome) -> Decimal | None:
+@dataclass(frozen=True)
+class Measured:
+    """A completion with what the gateway measured of it."""
+
+    completion: Completion
+    latency_ms: float
+    cost: Decimal | None
+    """Provider-reported, else priced from the catalog, else None (unknown)."""
+
+
+def cost_of(entry: ModelEntry, completion: Completion) -> Decimal | None:
     """Provider-reported cost, else catalog prices times tokens, else None."""
-    if outcome.provider_cost is not None:
-        return outcome.provider_cost
-    if outcome.input_tokens is None or outcome.output_tokens is None:
+    if completion.provider_cost is not None:
+        return completion.provider_cost
+    if completion.input_tokens is None or completion.output_tokens is None:
         return None
-    return call_cost(entry, outcome.input_tokens, outcome.output_tokens)
+    return call_cost(entry, completion.input_tokens, completion.output_tokens)
+
+
+def record_answer(
+    span: trace.Span, measured: Measured, plan: Plan, capture_content: bool
+) -> None:
+    """The GenAI response attributes of a call's span (content only on opt-in)."""
+    completion = measured.completion
+    if completion.response_model:
+        span.set_attribute(genai.GEN_AI_RESPONSE_MODEL, completion.response_model)
+    span.set_attribute(genai.GEN_AI_RESPONSE_FINISH_REASONS, [completion.finish_reason])
+    if completion.input_tokens is not None and completion.output_tokens is not None:
+        span.set_attribute(genai.GEN_AI_USAGE_INPUT_TOKENS, completion.input_tokens)
+        span.set_attribute(genai.GEN_AI_USAGE_OUTPUT_TOKENS, completion.output_tokens)
+    if measured.cost is not None:
+        span.set_attribute(genai.TTA_COST_USD, float(measured.cost))
+    if completion.cut_at_chars is not None:
+        span.set_attribute("tta.answer_cut_at_chars", completion.cut_at_chars)
+    if capture_content:
+        prompt = "\n\n".join(f"{m.role}: {m.content}" for m in plan.messages)
+        span.set_attribute("gen_ai.prompt", prompt)
+        span.set_attribute("gen_ai.completion", completion.text)
 
 
 def start_span(span: trace.Span, plan: Plan) -> None:

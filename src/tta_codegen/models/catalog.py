@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from tta_codegen.errors import CodegenError, InputError
+from tta_codegen.errors import InputError, ProviderUnreachableError
 from tta_codegen.models._store import JsonDoc, LockedJsonFile
 from tta_codegen.settings import ModelEntry, Settings
 
@@ -26,7 +26,6 @@ __all__ = [
     "BUILTIN_MODELS",
     "DEFAULT_MODEL",
     "Catalog",
-    "ProviderUnreachableError",
     "RefreshResult",
 ]
 
@@ -109,13 +108,6 @@ BUILTIN_MODELS: tuple[ModelEntry, ...] = (
     ),
 )
 """Models known without any configuration (prices in USD per million tokens)."""
-
-
-class ProviderUnreachableError(CodegenError):
-    """A provider's model list could not be fetched."""
-
-    code = "TTA303"
-    exit_code = 3
 
 
 class RefreshResult:

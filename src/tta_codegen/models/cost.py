@@ -1,38 +1,20 @@
-"""Token estimates and money arithmetic (USD as ``Decimal``, never float)."""
+"""Money arithmetic (USD as ``Decimal``, never float)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import ROUND_CEILING, Decimal
 
 from tta_codegen.settings import ModelEntry
 
 __all__ = [
-    "MESSAGE_OVERHEAD_TOKENS",
     "blended_price_per_mtok",
     "call_cost",
-    "estimate_tokens",
     "from_nano",
     "to_nano",
 ]
 
-MESSAGE_OVERHEAD_TOKENS = 4
-"""Role and separator tokens added per chat message."""
-
 _MTOK = Decimal(1_000_000)
 _NANO = Decimal("1e-9")
-
-
-def estimate_tokens(texts: Iterable[str]) -> int:
-    """A deliberately pessimistic token estimate: ~4 characters per token.
-
-    Works offline (no tokenizer download) and errs on the high side for code,
-    which is what a context-window preflight and a worst-case budget need.
-    """
-    total = 0
-    for text in texts:
-        total += (len(text) + 3) // 4 + MESSAGE_OVERHEAD_TOKENS
-    return total
 
 
 def blended_price_per_mtok(entry: ModelEntry) -> Decimal | None:

@@ -17,7 +17,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from decimal import Decimal
 
-from langchain_openai import ChatOpenAI
 from opentelemetry import trace
 
 from tta_codegen.errors import (
@@ -25,19 +24,20 @@ from tta_codegen.errors import (
     ModelCallError,
     ModelUnavailableError,
 )
-from tta_codegen.models._attempts import ModelCaller, Plan, Skip, cost_of
-from tta_codegen.models._call import CallOutcome, to_langchain
-from tta_codegen.models._client import make_client
+from tta_codegen.models._attempts import Measured, ModelCaller, Plan, Skip
 from tta_codegen.models._store import open_redis
 from tta_codegen.models.breaker import BreakerBoard
 from tta_codegen.models.budget import Budget, Reservation
 from tta_codegen.models.catalog import Catalog
-from tta_codegen.models.cost import call_cost, estimate_tokens
+from tta_codegen.models.chat_model import ChatModels
+from tta_codegen.models.cost import call_cost
 from tta_codegen.models.messages import ChatMessage, ChatResult
+from tta_codegen.models.openai_chat import OpenAIChatModels
 from tta_codegen.models.selection import ModelRequirements, select_models
 from tta_codegen.models.stats import StatsStore, open_stats_store
 from tta_codegen.settings import ModelEntry, Settings
 from tta_codegen.state import Attempt, LLMCall, RankedModel
+from tta_codegen.tokens import prompt_tokens as estimate_prompt_tokens
 
 __all__ = ["ChatMessage", "ChatResult", "ModelGateway"]
 
@@ -55,10 +55,12 @@ class ModelGateway:
         stats: StatsStore,
         breakers: BreakerBoard,
         budget: Budget,
+        chat_models: ChatModels,
         tracer: trace.Tracer | None = None,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.settings = settings
+        self.chat_models = chat_models
         self.catalog = catalog
         self.stats = stats
         self.breakers = breakers
@@ -66,7 +68,6 @@ class ModelGateway:
         self._caller = ModelCaller(
             settings, stats, breakers, budget, tracer or trace.NoOpTracer(), sleep
         )
-        self._clients: dict[str, ChatOpenAI] = {}
 
     @classmethod
     @asynccontextmanager
@@ -77,13 +78,17 @@ class ModelGateway:
         tracer: trace.Tracer | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Sleep = asyncio.sleep,
+        chat_models: ChatModels | None = None,
     ) -> AsyncIterator[ModelGateway]:
         """A gateway on Redis (``routing.stats_url``) or the local state files.
 
         ``clock`` is wall-clock seconds: breaker timing, quota windows, UTC day.
+        ``chat_models`` answers the calls (default: OpenAI-compatible HTTP
+        endpoints of the configured providers).
         """
         url = settings.routing.stats_url
         redis = open_redis(url) if url else None
+        owned = OpenAIChatModels(settings) if chat_models is None else None
         try:
             yield cls(
                 settings,
@@ -91,10 +96,13 @@ class ModelGateway:
                 stats=open_stats_store(settings, redis),
                 breakers=BreakerBoard.from_settings(settings, redis, clock),
                 budget=Budget.from_settings(settings, redis, clock),
+                chat_models=owned or chat_models,  # type: ignore[arg-type]
                 tracer=tracer,
                 sleep=sleep,
             )
         finally:
+            if owned is not None:
+                await owned.aclose()
             if redis is not None:
                 await redis.aclose()
 
@@ -116,14 +124,6 @@ class ModelGateway:
     ) -> None:
         """Feed a validate result back into selection."""
         await self.stats.record_gate_outcome(model, task_type, passed)
-
-    def _client(self, entry: ModelEntry) -> ChatOpenAI:
-        client = self._clients.get(entry.id)
-        if client is None:
-            provider = self.settings.provider(entry.provider)
-            client = make_client(entry.id, entry.provider, provider)
-            self._clients[entry.id] = client
-        return client
 
     def _output_cap(self, entry: ModelEntry, requested: int | None) -> int:
         cap = requested or self.settings.generation.max_output_tokens
@@ -164,8 +164,7 @@ class ModelGateway:
         for a missing API key. ``on_token`` sees every streamed chunk, so a stream
         that drops and is retried shows its partial text before the retry's.
         """
-        prompt_tokens = estimate_tokens(m.content for m in messages)
-        lc_messages = to_langchain(messages)
+        prompt_tokens = estimate_prompt_tokens(m.content for m in messages)
         attempts: list[Attempt] = []
         refusal: BudgetExceededError | None = None
         first_free: bool | None = None
@@ -179,7 +178,7 @@ class ModelGateway:
                     Attempt(model=model_id, outcome="skipped", reason=reason)
                 )
                 continue
-            client = self._client(entry)
+            model = self.chat_models(entry)
             try:
                 held = await self.budget.reserve(
                     call_cost(entry, prompt_tokens, out_cap), run_spent=run_spent
@@ -192,8 +191,8 @@ class ModelGateway:
                 continue
             plan = Plan(
                 entry,
-                client,
-                lc_messages,
+                model,
+                messages,
                 out_cap,
                 temperature,
                 on_token,
@@ -201,7 +200,7 @@ class ModelGateway:
                 attempts,
             )
             try:
-                outcome = await self._caller.call(plan)
+                measured = await self._caller.call(plan)
             except ModelCallError:
                 await self.budget.release(held)  # each failed request is in attempts
                 continue
@@ -214,35 +213,33 @@ class ModelGateway:
             except BaseException:  # cancelled (interrupt, Ctrl-C) or a bug
                 await asyncio.shield(self.budget.release(held))
                 raise
-            return await self._finish(entry, outcome, held, node, template, attempts)
+            return await self._finish(entry, measured, held, node, template, attempts)
         raise _unavailable(attempts, refusal)
 
     async def _finish(
         self,
         entry: ModelEntry,
-        outcome: CallOutcome,
+        measured: Measured,
         held: Reservation,
         node: str,
         template: str,
         attempts: list[Attempt],
     ) -> ChatResult:
-        input_tokens = outcome.input_tokens
-        output_tokens = outcome.output_tokens
-        cost = cost_of(entry, outcome)
-        await self.budget.commit(held, cost)
+        completion = measured.completion
+        await self.budget.commit(held, measured.cost)
         call = LLMCall(
             node=node,
             model=entry.id,
             provider=entry.provider,
             template=template,
-            latency_ms=round(outcome.latency_ms, 3),
-            input_tokens=input_tokens or 0,
-            output_tokens=output_tokens or 0,
-            cost_usd=cost,
-            finish_reason=outcome.finish_reason,
+            latency_ms=round(measured.latency_ms, 3),
+            input_tokens=completion.input_tokens or 0,
+            output_tokens=completion.output_tokens or 0,
+            cost_usd=measured.cost,
+            finish_reason=completion.finish_reason,
             attempts=tuple(attempts),
         )
-        return ChatResult(text=outcome.text, call=call)
+        return ChatResult(text=completion.text, call=call)
 
 
 def _unavailable(

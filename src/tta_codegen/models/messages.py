@@ -1,4 +1,4 @@
-"""What callers send to and get back from the model gateway."""
+"""What travels between the gateway and a chat model, and back to the nodes."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from tta_codegen.state import LLMCall, Usage
+from tta_codegen.state import LLMCall
 
-__all__ = ["ChatMessage", "ChatResult"]
+__all__ = ["ChatMessage", "ChatResult", "Completion"]
 
 
 @dataclass(frozen=True)
@@ -20,22 +20,28 @@ class ChatMessage:
 
 
 @dataclass(frozen=True)
+class Completion:
+    """What one successful call to one model returned."""
+
+    text: str
+    """The answer text (possibly cut short: see ``finish_reason``)."""
+    finish_reason: str
+    """Why the model stopped: ``stop``, ``length`` (cut at the output cap)..."""
+    input_tokens: int | None = None
+    """Prompt tokens the provider reported (None: not reported)."""
+    output_tokens: int | None = None
+    """Answer tokens the provider reported."""
+    provider_cost: Decimal | None = None
+    """``usage.cost`` as the provider reported it (OpenRouter does)."""
+    response_model: str | None = None
+    """The model name the provider says answered."""
+    cut_at_chars: int | None = None
+    """Set when tta-codegen stopped reading an answer longer than the cap."""
+
+
+@dataclass(frozen=True)
 class ChatResult:
     """The answer text and the record of the call that produced it."""
 
     text: str
     call: LLMCall
-
-    @property
-    def usage(self) -> Usage:
-        """The call's usage for the state's ``usage`` reducer (unknown cost counted
-        in ``cost_unknown_calls``, never as zero)."""
-        known = self.call.cost_usd is not None
-        return Usage(
-            input_tokens=self.call.input_tokens,
-            output_tokens=self.call.output_tokens,
-            cost_usd=self.call.cost_usd
-            if self.call.cost_usd is not None
-            else Decimal(0),
-            cost_unknown_calls=0 if known else 1,
-        )

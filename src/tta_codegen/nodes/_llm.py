@@ -12,7 +12,7 @@ from tta_codegen.models import ChatMessage, ChatResult
 from tta_codegen.models import candidates as ranked_ids
 from tta_codegen.nodes.parse import extract_python
 from tta_codegen.runtime import RunContext
-from tta_codegen.state import CodegenState, Usage
+from tta_codegen.state import CodegenState, usage_of
 
 __all__ = ["Draft", "ask_for_python", "candidates", "unusable_answer"]
 
@@ -49,7 +49,7 @@ async def ask_for_python(
         writer({"event": "token", "node": node, "text": text})
 
     messages = [ChatMessage("system", prompt.system), ChatMessage("user", prompt.user)]
-    spent = state.get("usage", Usage()).cost_usd
+    spent = usage_of(state.get("calls", [])).cost_usd
     result = await ctx.gateway.chat(
         messages,
         candidates=candidates(state, ctx.settings.routing.max_candidates),

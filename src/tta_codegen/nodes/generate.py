@@ -31,12 +31,11 @@ async def generate(state: CodegenState, runtime: Runtime[RunContext]) -> Codegen
     )
     path = module_file_name(request.module_name)
     return {
-        "code": draft.source or "",
-        "model": draft.result.call.model,
+        "code": draft.source,
+        "draft_model": draft.result.call.model,
         "answer_findings": []
         if draft.source
         else [unusable_answer("generate", target="code", path=path)],
         "code_is_new": draft.source is not None,
         "calls": [draft.result.call],
-        "usage": draft.result.usage,
     }

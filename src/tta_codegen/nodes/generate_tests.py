@@ -25,17 +25,16 @@ async def generate_tests(
         variables={
             "task": request.task,
             "module_name": request.module_name,
-            "code": state.get("code", ""),
+            "code": state.get("code") or "",
             "existing_tests": request.existing_tests or "",
         },
         prefer=request.module_name,
     )
     path = tests_file_name(request.module_name)
     return {
-        "tests": draft.source or "",
+        "tests": draft.source,
         "answer_findings": []
         if draft.source
         else [unusable_answer("generate_tests", target="tests", path=path)],
         "calls": [draft.result.call],
-        "usage": draft.result.usage,
     }

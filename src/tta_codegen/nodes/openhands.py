@@ -11,11 +11,11 @@ from langgraph.runtime import Runtime
 from tta_codegen.context import render_context
 from tta_codegen.errors import ModelUnavailableError
 from tta_codegen.findings import Finding
-from tta_codegen.models import Catalog, provider_api_key
+from tta_codegen.models import Catalog, api_key
 from tta_codegen.nodes._llm import candidates
 from tta_codegen.openhands import OpenHandsJob, OpenHandsResult, run_openhands
 from tta_codegen.runtime import RunContext
-from tta_codegen.state import CodegenState, ContextBundle, LLMCall, Usage
+from tta_codegen.state import CodegenState, ContextBundle, LLMCall, latest_findings
 
 
 def _no_module(result: OpenHandsResult, module_name: str) -> Finding:
@@ -44,11 +44,11 @@ async def openhands(state: CodegenState, runtime: Runtime[RunContext]) -> Codege
         module_name=request.module_name,
         model=entry.id,
         base_url=provider.base_url,
-        api_key=provider_api_key(entry.provider, provider),
+        api_key=api_key(entry.provider, provider),
         context_text=render_context(context) if context.chunks else "",
         requirements=context.requirements,
         best_draft=state.get("code") or None,
-        findings=list(state.get("findings", [])),
+        findings=latest_findings(state),
         input_cost_per_mtok=entry.input_cost_per_mtok,
         output_cost_per_mtok=entry.output_cost_per_mtok,
         extra_headers=provider.headers,
@@ -67,14 +67,8 @@ async def openhands(state: CodegenState, runtime: Runtime[RunContext]) -> Codege
     )
     update: CodegenState = {
         "escalated": True,
-        "model": entry.id,
+        "draft_model": entry.id,
         "calls": [call],
-        "usage": Usage(
-            input_tokens=result.input_tokens,
-            output_tokens=result.output_tokens,
-            cost_usd=result.cost_usd or 0,
-            cost_unknown_calls=0 if result.cost_usd is not None else 1,
-        ),
         "answer_findings": []
         if result.code
         else [_no_module(result, request.module_name)],

@@ -5,11 +5,11 @@ from __future__ import annotations
 from langgraph.runtime import Runtime
 
 from tta_codegen.context import render_context
-from tta_codegen.findings import Finding, code_blocked, unique_by_fingerprint
+from tta_codegen.findings import Finding, Target, code_blocked, unique_by_fingerprint
 from tta_codegen.naming import module_file_name, tests_file_name
 from tta_codegen.nodes._llm import ask_for_python, unusable_answer
 from tta_codegen.runtime import RunContext
-from tta_codegen.state import CodegenState, ContextBundle
+from tta_codegen.state import CodegenState, ContextBundle, latest_findings
 
 CODE_TEMPLATE = "graph/refine"
 TESTS_TEMPLATE = "graph/refine_tests"
@@ -24,7 +24,7 @@ def _as_prompt_items(findings: list[Finding]) -> list[dict[str, object]]:
     ]
 
 
-def refine_target(findings: list[Finding]) -> str:
+def refine_target(findings: list[Finding]) -> Target:
     """Fix the code first; the tests only when the code itself is fine."""
     return "code" if code_blocked(findings) else "tests"
 
@@ -32,21 +32,21 @@ def refine_target(findings: list[Finding]) -> str:
 async def refine(state: CodegenState, runtime: Runtime[RunContext]) -> CodegenState:
     """One refinement round: ask for the corrected file, count the iteration."""
     request = state["request"]
-    findings = state.get("findings", [])
+    findings = latest_findings(state)
     target = refine_target(findings)
     context = state.get("context", ContextBundle())
     relevant = [f for f in findings if f.target == target] or findings
     variables: dict[str, object] = {
         "task": request.task,
         "module_name": request.module_name,
-        "code": state.get("code", ""),
+        "code": state.get("code") or "",
         "findings": _as_prompt_items(relevant),
     }
     if target == "code":
         variables["context"] = render_context(context) if context.chunks else ""
         variables["requirements"] = context.requirements
     else:
-        variables["tests"] = state.get("tests", "")
+        variables["tests"] = state.get("tests") or ""
     draft = await ask_for_python(
         state,
         runtime,
@@ -58,7 +58,6 @@ async def refine(state: CodegenState, runtime: Runtime[RunContext]) -> CodegenSt
     update: CodegenState = {
         "iteration": state.get("iteration", 0) + 1,
         "calls": [draft.result.call],
-        "usage": draft.result.usage,
         "answer_findings": [],
     }
     if draft.source is None:
@@ -72,7 +71,7 @@ async def refine(state: CodegenState, runtime: Runtime[RunContext]) -> CodegenSt
         ]
     elif target == "code":
         update["code"] = draft.source
-        update["model"] = draft.result.call.model
+        update["draft_model"] = draft.result.call.model
         update["code_is_new"] = True
     else:
         update["tests"] = draft.source

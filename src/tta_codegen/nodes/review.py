@@ -6,7 +6,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from tta_codegen.runtime import RunContext
-from tta_codegen.state import CodegenState, ReviewDecision
+from tta_codegen.state import CodegenState, ReviewDecision, latest_findings
 
 
 async def review(state: CodegenState, runtime: Runtime[RunContext]) -> CodegenState:
@@ -18,14 +18,14 @@ async def review(state: CodegenState, runtime: Runtime[RunContext]) -> CodegenSt
     report = state.get("report")
     answer = interrupt(
         {
-            "code": state.get("code", ""),
-            "tests": state.get("tests", ""),
-            "findings": [f.model_dump() for f in state.get("findings", [])],
+            "code": state.get("code") or "",
+            "tests": state.get("tests") or "",
+            "findings": [f.model_dump() for f in latest_findings(state)],
             "passed": bool(report and report.passed),
         }
     )
     decision = ReviewDecision.model_validate(answer)
-    update: CodegenState = {"review": decision}
+    update: CodegenState = {"review_decision": decision}
     if decision.approved and decision.code is not None:
         update["code"] = decision.code
     if decision.approved and decision.tests is not None:

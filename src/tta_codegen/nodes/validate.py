@@ -19,13 +19,13 @@ async def validate(state: CodegenState, runtime: Runtime[RunContext]) -> Codegen
     """Gate the draft; findings are values in state, never exceptions."""
     ctx = runtime.context
     request = state["request"]
-    code = state.get("code", "")
+    code = state.get("code")
     tests = state.get("tests")
     answer = state.get("answer_findings", [])
     if code:
         report = await run_gates(
             code,
-            tests or None,
+            tests,
             module_name=request.module_name,
             settings=ctx.settings.gates,
             sandbox=ctx.sandbox,
@@ -42,14 +42,14 @@ async def validate(state: CodegenState, runtime: Runtime[RunContext]) -> Codegen
     )
     for finding in findings:
         runtime.stream_writer({"event": "finding", **finding.model_dump()})
-    if code and state.get("code_is_new") and "model" in state:
+    model = state.get("draft_model")
+    if code and state.get("code_is_new") and model is not None:
         await ctx.gateway.record_gate_outcome(
-            state["model"], request.task_type, not code_blocked(findings)
+            model, request.task_type, not code_blocked(findings)
         )
     history = [*state.get("finding_history", []), blocking_fingerprints(findings)]
     return {
         "report": report,
-        "findings": findings,
         "finding_history": history,
         "code_is_new": False,
     }

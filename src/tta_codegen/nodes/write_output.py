@@ -19,16 +19,21 @@ async def write_output(
     """Succeeded: write code and tests where asked. Failed or rejected: write
     nothing (the draft and report stay in the checkpoint and the result)."""
     request = state["request"]
-    decision = state.get("review")
+    decision = state.get("review_decision")
     report = state.get("report")
     if decision is not None and not decision.approved:
-        return {"status": "failed", "error": "rejected in review"}
+        return {
+            "status": "failed",
+            "error_kind": "review",
+            "error": "rejected in review",
+        }
     accepted = decision is not None or bool(report and report.passed)
     if not accepted:
         return {"status": "failed"}
     update: CodegenState = {"status": "succeeded"}
-    if request.out_path:
-        atomic_write(Path(request.out_path), state.get("code", ""))
+    code = state.get("code")
+    if request.out_path and code is not None:
+        atomic_write(Path(request.out_path), code)
         update["code_path"] = request.out_path
     tests = state.get("tests")
     if request.tests_out_path and tests:

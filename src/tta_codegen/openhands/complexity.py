@@ -156,19 +156,23 @@ def choose_route(complexity: Complexity, *, enabled: bool) -> tuple[Route, str]:
 
 
 def should_escalate(
-    complexity: Complexity,
+    level: Literal["simple", "complex"] | None,
     *,
     enabled: bool,
     stalled: bool,
     iterations_left: int,
+    already_escalated: bool = False,
 ) -> tuple[bool, str]:
-    """Hand a failing direct run to OpenHands?
+    """Hand a failing run to OpenHands?
 
-    Only complex tasks escalate, only when OpenHands is enabled, and only when
-    refinement stalled (same findings twice) or has no iterations left.
+    Only complex tasks escalate, only once (never a run OpenHands already
+    worked on), only when OpenHands is enabled, and only when refinement
+    stalled (same findings twice) or has no iterations left.
     """
-    if complexity.level != "complex":
+    if level != "complex":
         return False, "not escalated: simple task"
+    if already_escalated:
+        return False, "not escalated: OpenHands already worked on this run"
     if not (stalled or iterations_left <= 0):
         return False, "not escalated: refinement is still making progress"
     why = "refinement stalled" if stalled else "refinement ran out of iterations"

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
+from tta_codegen.tokens import estimate_tokens
+
 __all__ = ["FakeOpenAIServer", "RecordedRequest", "Reply"]
 
 
@@ -179,7 +181,7 @@ class FakeOpenAIServer:
 
 
 def _estimate_tokens(text: str) -> int:
-    return max(1, len(text) // 4)
+    return max(1, estimate_tokens(text))
 
 
 def _usage(reply: Reply, request: RecordedRequest) -> dict[str, Any]:
