@@ -1,14 +1,17 @@
-"""Run the real ``tta-codegen`` CLI: in a subprocess (crashes, kills, signals) or
-in this process through the root app (everything else, much faster)."""
+"""Run the real ``tta-codegen`` CLI: in this process through the root app (most
+tests: the same code path as the console script, much faster), or in a real
+subprocess for what needs one (kill -9, Ctrl-C, a fresh interpreter)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -21,21 +24,58 @@ def cli_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def cli_command(*args: str | Path, config: Path | None = None) -> list[str]:
-    """argv for ``tta-codegen [--config FILE] ARGS``."""
-    head = [sys.executable, "-m", "tta_codegen"]
-    if config is not None:
-        head += ["--config", str(config)]
+def cli_args(*args: str | Path, config: Path | None = None) -> list[str]:
+    """``[--config FILE] ARGS`` as strings."""
+    head = ["--config", str(config)] if config is not None else []
     return head + [str(a) for a in args]
+
+
+def cli_command(*args: str | Path, config: Path | None = None) -> list[str]:
+    """argv for ``tta-codegen [--config FILE] ARGS`` in a new interpreter."""
+    return [sys.executable, "-m", "tta_codegen", *cli_args(*args, config=config)]
+
+
+@contextlib.contextmanager
+def _working_dir(cwd: Path | None) -> Iterator[None]:
+    if cwd is None:
+        yield
+        return
+    before = Path.cwd()
+    os.chdir(cwd)
+    try:
+        yield
+    finally:
+        os.chdir(before)
 
 
 def run_cli(
     *args: str | Path,
     config: Path | None = None,
     cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``tta-codegen ARGS`` in this process and capture its exit code, stdout
+    and stderr. An exception that escaped the CLI (a bug: the CLI must turn
+    every error into a message) is re-raised so the test shows it."""
+    from tta_codegen.cli import app
+
+    argv = cli_args(*args, config=config)
+    with _working_dir(cwd):
+        result = CliRunner().invoke(
+            app, argv, env={"COLUMNS": "250", **(env or {})}, catch_exceptions=False
+        )
+    return subprocess.CompletedProcess(
+        argv, result.exit_code, result.stdout, result.stderr
+    )
+
+
+def run_cli_process(
+    *args: str | Path,
+    config: Path | None = None,
+    cwd: Path | None = None,
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the CLI to completion and capture stdout/stderr."""
+    """Run ``tta-codegen ARGS`` in a new interpreter, as a user's shell would."""
     return subprocess.run(
         cli_command(*args, config=config),
         cwd=cwd,
@@ -47,16 +87,21 @@ def run_cli(
     )
 
 
-def invoke_cli(
-    *args: str | Path,
-    config: Path | None = None,
-    env: dict[str, str] | None = None,
-) -> Result:
-    """Run ``tta-codegen [--config FILE] ARGS`` in this process (typer's runner),
-    through the root app and its error edge, as the console script would."""
-    from tta_codegen.cli import app
+def invoke_cli(*args: str | Path, config: Path | None = None) -> RunOutput:
+    """``run_cli`` with the result's attribute names of typer's runner."""
+    done = run_cli(*args, config=config)
+    return RunOutput(done.returncode, done.stdout, done.stderr)
 
-    head = ["--config", str(config)] if config is not None else []
-    return CliRunner().invoke(
-        app, [*head, *(str(a) for a in args)], env={"COLUMNS": "250", **(env or {})}
-    )
+
+class RunOutput:
+    """Exit code and captured output of one in-process CLI run."""
+
+    def __init__(self, exit_code: int, stdout: str, stderr: str) -> None:
+        self.exit_code = exit_code
+        self.stdout = stdout
+        self.stderr = stderr
+
+    @property
+    def output(self) -> str:
+        """stdout and stderr together."""
+        return self.stdout + self.stderr

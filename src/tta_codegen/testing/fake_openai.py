@@ -54,6 +54,13 @@ class Reply:
     """Finish reason; "stop" (or "tool_calls") when None."""
     chunk_size: int = 16
     """Characters per streamed content chunk."""
+    raw_body: str | None = None
+    """Send exactly this body (with ``status`` and ``content_type``) instead of a
+    chat completion: HTML from a proxy, broken JSON, garbage events."""
+    content_type: str = "text/html; charset=utf-8"
+    """Content type of ``raw_body``."""
+    ignore_stream: bool = False
+    """Answer a streaming request with one JSON completion, as some gateways do."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,8 @@ class RecordedRequest:
     headers: dict[str, str]
     body: dict[str, Any]
     received_at: float
+    client_port: int = 0
+    """The client's TCP port: the same port means a reused connection."""
 
     @property
     def prompt(self) -> str:
@@ -330,18 +339,30 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                 headers=dict(self.headers.items()),
                 body=body,
                 received_at=time.monotonic(),
+                client_port=int(self.client_address[1]),
             )
             reply = server._next_reply(request)
             if reply.delay_s:
                 time.sleep(reply.delay_s)
+            if reply.raw_body is not None:
+                self._send_raw(reply)
+                return
             if reply.status != 200:
                 self._send_error(reply)
                 return
             completion_id = f"chatcmpl-{uuid.uuid4().hex[:16]}"
-            if request.stream:
+            if request.stream and not reply.ignore_stream:
                 self._send_stream(reply, request, completion_id)
             else:
                 self._send_json(200, _completion(reply, request, completion_id))
+
+        def _send_raw(self, reply: Reply) -> None:
+            body = (reply.raw_body or "").encode()
+            self.send_response(reply.status)
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
         def _send_error(self, reply: Reply) -> None:
             headers: dict[str, str] = {}
