@@ -15,8 +15,16 @@ from tta_codegen.testing import FakeOpenAIServer
 from tta_codegen.testing.redis_server import throwaway_redis
 
 
+@pytest.fixture(scope="session")
+def _mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One type-checker cache for the session (a cold mypy costs ~1 s a pass)."""
+    return tmp_path_factory.mktemp("mypy-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _isolated_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, _mypy_cache: Path
+) -> None:
     for name in (
         "OPENROUTER_API_KEY",
         "OPENAI_API_KEY",
@@ -27,6 +35,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("LANGGRAPH_STRICT_MSGPACK", "true")
+    monkeypatch.setenv("TTA_CODEGEN_GATES__CACHE_DIR", str(_mypy_cache))
 
 
 @pytest.fixture

@@ -18,7 +18,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import IO
 
-__all__ = ["OUTPUT_CAP", "ProcessResult", "kill_group", "process_group", "run_process"]
+__all__ = [
+    "OUTPUT_CAP",
+    "ProcessResult",
+    "exited",
+    "kill_group",
+    "process_group",
+    "run_process",
+]
 
 OUTPUT_CAP = 1 << 20
 """Bytes of stdout / stderr kept per stream; the rest is read and dropped."""
@@ -82,6 +89,40 @@ async def process_group(
             await asyncio.shield(process.wait())
 
 
+async def exited(process: asyncio.subprocess.Process) -> int:
+    """Wait until the process itself has exited and return its status.
+
+    Unlike ``Process.wait()``, this does not also wait for its pipes to close,
+    which a daemonised grandchild holding them would delay until the timeout.
+    """
+    if process.returncode is not None:
+        return process.returncode
+    loop = asyncio.get_running_loop()
+    try:
+        fd = os.pidfd_open(process.pid)
+    except ProcessLookupError:  # already gone (and reaped)
+        return await process.wait()
+    except (AttributeError, OSError):  # no pidfd here: poll
+        while process.returncode is None:
+            await asyncio.sleep(0.02)
+        return process.returncode
+    done: asyncio.Future[None] = loop.create_future()
+
+    def readable() -> None:
+        if not done.done():
+            done.set_result(None)
+
+    loop.add_reader(fd, readable)
+    try:
+        await done
+    finally:
+        loop.remove_reader(fd)
+        os.close(fd)
+    while process.returncode is None:  # the child watcher reaps it a moment later
+        await asyncio.sleep(0.001)
+    return process.returncode
+
+
 async def _drain(stream: asyncio.StreamReader | None, cap: int) -> bytes:
     if stream is None:
         return b""
@@ -114,7 +155,7 @@ async def run_process(
             )
             timed_out = False
             try:
-                await asyncio.wait_for(proc.wait(), timeout_s)
+                await asyncio.wait_for(exited(proc), timeout_s)
             except TimeoutError:
                 timed_out = True
             except BaseException:

@@ -110,11 +110,15 @@ class Settings(BaseSettings):
     """Local state: stats, ledgers, span files, index cache."""
 
     @model_validator(mode="after")
-    def _checkpoints_in_state_dir(self) -> Settings:
-        """The default checkpoint file lives in this settings' state directory."""
+    def _files_in_state_dir(self) -> Settings:
+        """The default checkpoint file and type-checker cache live in this
+        settings' state directory."""
         if self.checkpoints.url is None:
             url = "sqlite:///" + str(self.state_dir / "checkpoints.sqlite")
             self.checkpoints = self.checkpoints.model_copy(update={"url": url})
+        if self.gates.cache_dir is None:
+            cache = self.state_dir / "mypy-cache"
+            self.gates = self.gates.model_copy(update={"cache_dir": cache})
         return self
 
     @field_validator("providers", mode="before")

@@ -83,7 +83,8 @@ def root(
     """tta-codegen: LLM code generation with quality gates, tests and checkpoints."""
     from tta_codegen.settings import Settings  # noqa: PLC0415
 
-    ctx.obj = Settings.load(config)
+    if config is not None or not isinstance(ctx.obj, Settings):
+        ctx.obj = Settings.load(config)  # a program may pass its own as ``obj``
 
 
 app.command("generate")(generate_cmds.generate)
