@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from tta_codegen.findings import Finding
-from tta_codegen.state import CodegenState, LLMCall, Usage
+from tta_codegen.state import CodegenState, GateReport, LLMCall, Usage
 
 __all__ = ["ResultStatus", "RunResult", "UsageTotals", "result_from_state"]
 
@@ -49,6 +49,11 @@ class RunResult(BaseModel):
     """The final draft (not in the JSON; printed or written separately)."""
     tests: str | None = Field(default=None, exclude=True)
     calls: list[LLMCall] = Field(default_factory=list, exclude=True)
+    report: GateReport | None = Field(default=None, exclude=True)
+    """The last gate report (not in the JSON; gate timings and per-test outcomes
+    for the SARIF and JUnit renderers)."""
+    schema_version: Literal[1] = 1
+    """Version of this JSON shape (``schemas/result-v1.schema.json``)."""
 
     @property
     def exit_code(self) -> int:
@@ -97,4 +102,5 @@ def result_from_state(
         code=values.get("code"),
         tests=values.get("tests"),
         calls=list(values.get("calls", [])),
+        report=values.get("report"),
     )
