@@ -21,6 +21,7 @@ from tta_codegen.formats.render import (
 )
 from tta_codegen.formats.rules import Rule, rule_for, rule_id
 from tta_codegen.formats.sarif import FINGERPRINT_KEY, sarif_log
+from tta_codegen.formats.schemas import load_schema
 from tta_codegen.formats.subjects import (
     Subject,
     batch_subjects,
@@ -42,6 +43,7 @@ __all__ = [
     "choose_format",
     "find_repo_root",
     "junit_xml",
+    "load_schema",
     "render_batch",
     "render_run",
     "render_subjects",
