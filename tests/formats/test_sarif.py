@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import jsonschema
@@ -224,3 +225,13 @@ def test_a_run_that_got_no_answer_is_not_a_successful_execution(
 
     assert log["runs"][0]["invocations"] == [{"executionSuccessful": False}]
     assert log["runs"][0]["results"] == []
+
+
+def test_the_schema_check_would_catch_a_malformed_log(
+    repo: Path, sarif_validator: jsonschema.Draft4Validator
+) -> None:
+    log = json.loads(render_validate("sarif", REPORT, repo / "calc.py", root=repo))
+    log["runs"][0]["results"][0]["level"] = "fatal"
+    del log["runs"][0]["tool"]["driver"]["name"]
+
+    assert len(list(sarif_validator.iter_errors(log))) == 2

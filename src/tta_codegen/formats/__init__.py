@@ -3,9 +3,10 @@
 ``render_validate``, ``render_run`` and ``render_batch`` turn a gate report, a
 run result or a batch's results into the text ``--format json|sarif|junit``
 prints. ``subjects`` adapts each source into what the renderers draw;
-``sarif``, ``junit`` and ``validate_json`` hold one format each; ``schemas``
-generates the shipped JSON Schemas; ``python -m tta_codegen.formats`` converts
-saved ``--json`` output.
+``sarif``, ``junit`` and ``validate_json`` hold one format each;
+``tta_codegen.formats.schemas`` generates and loads the shipped JSON Schemas
+(``python -m tta_codegen.formats.schemas``); ``python -m tta_codegen.formats``
+converts saved ``--json`` output.
 """
 
 from tta_codegen.formats._files import FileMap, Location, find_repo_root
@@ -21,7 +22,6 @@ from tta_codegen.formats.render import (
 )
 from tta_codegen.formats.rules import Rule, rule_for, rule_id
 from tta_codegen.formats.sarif import FINGERPRINT_KEY, sarif_log
-from tta_codegen.formats.schemas import load_schema
 from tta_codegen.formats.subjects import (
     Subject,
     batch_subjects,
@@ -43,7 +43,6 @@ __all__ = [
     "choose_format",
     "find_repo_root",
     "junit_xml",
-    "load_schema",
     "render_batch",
     "render_run",
     "render_subjects",

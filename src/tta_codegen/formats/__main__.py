@@ -60,15 +60,16 @@ def convert(
             rows = [
                 (str(task["task"]), RunResult.model_validate(task["result"]))
                 for task in data["tasks"]
-                if task.get("result") is not None
+                if task["result"] is not None  # a task the budget skipped
             ]
             name = str(data.get("batch", "batch"))
             return render_batch(output_format, name, rows, tasks_file=anchor, root=root)
         result = RunResult.model_validate(data)
     except (ValidationError, KeyError, TypeError) as exc:
+        detail = f"no key {exc}" if isinstance(exc, KeyError) else str(exc)
         raise InputError(
             "the result is neither generate --json nor batch --json output: "
-            + str(exc).splitlines()[0]
+            + (detail.splitlines() or [type(exc).__name__])[0]
         ) from None
     subject = run_subject(result, anchor=str(anchor) if anchor else None)
     suite = f"tta-codegen generate {result.thread_id}"
@@ -94,7 +95,19 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(out)
     else:
         atomic_write(args.output, out)
+    if args.format == "sarif" and (unplaced := _unplaced(out)):
+        print(
+            f"warning: {unplaced} result(s) name no file (their files were not "
+            "written); GitHub code scanning refuses such a file: pass --anchor",
+            file=sys.stderr,
+        )
     return 0
+
+
+def _unplaced(sarif_text: str) -> int:
+    """Results without a location in a SARIF log."""
+    runs = json.loads(sarif_text)["runs"]
+    return sum(1 for r in runs[0]["results"] if not r.get("locations"))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from tta_codegen.findings import Finding
 from tta_codegen.formats.rules import rule_id
 from tta_codegen.formats.subjects import Subject
+from tta_codegen.result import RunResult
 from tta_codegen.state import TestOutcome
 
 __all__ = ["GATE_ORDER", "junit_xml"]
@@ -53,7 +54,7 @@ def junit_xml(
         cases.extend(_gate_cases(subject, prefix))
         cases.extend(_test_cases(subject, prefix))
         if subject.run is not None:
-            cases.append(_run_case(subject))
+            cases.append(_run_case(subject.label, subject.run))
         for name, value in _properties(subject):
             ET.SubElement(
                 properties, "property", name=_clean(prefix + name), value=_clean(value)
@@ -168,10 +169,8 @@ def _failure_text(subject: Subject, test: TestOutcome) -> str:
     return f"{name} failed"
 
 
-def _run_case(subject: Subject) -> ET.Element:
-    run = subject.run
-    assert run is not None
-    case = ET.Element("testcase", classname=subject.label, name="generate")
+def _run_case(label: str, run: RunResult) -> ET.Element:
+    case = ET.Element("testcase", classname=_clean(label), name="generate")
     case.set("time", _seconds(sum(run.timings.values())))
     if run.status == "awaiting_review":
         ET.SubElement(case, "skipped", message="awaiting review")

@@ -47,7 +47,9 @@ class Rule:
     """What a rule id means, for the SARIF ``rules`` table."""
 
     id: str
+    """``<gate>/<code>``, or the gate alone."""
     gate: str
+    """The gate whose findings it covers."""
     description: str
     """One sentence: what the rule checks."""
     help_uri: str | None = None

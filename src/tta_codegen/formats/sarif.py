@@ -9,6 +9,7 @@ fingerprint, so an alert keeps its identity when the code around it moves.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -38,12 +39,13 @@ _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 JSONObject = dict[str, object]
 
 
+@cache
 def tool_version() -> str:
     """The installed tta-codegen version."""
     try:
         return version("tta-codegen")
     except PackageNotFoundError:
-        return "0+unknown"
+        return "0.0.0+unknown"
 
 
 def sarif_log(subjects: Sequence[Subject], *, root: Path) -> JSONObject:

@@ -33,6 +33,7 @@ class Subject:
     label: str
     """Its name in reports: the file for validate, thread or task id for runs."""
     findings: tuple[Finding, ...]
+    """What the gates (and answer checks) found."""
     files: FileMap
     """Where its findings are on disk."""
     report: GateReport | None = None

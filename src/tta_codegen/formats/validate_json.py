@@ -19,10 +19,13 @@ class ValidateOutput(BaseModel):
     passed: bool
     """No blocking finding: exit code 0."""
     findings: list[Finding] = Field(default_factory=list)
+    """Every finding, blocking ones first."""
     profile: str
     """Gate profile that decided what blocks."""
     tests_passed: int = 0
+    """Tests that passed."""
     tests_failed: int = 0
+    """Tests that failed (each is also a finding)."""
     coverage: float | None = None
     """Line coverage of the code by the tests, percent."""
     mutation_score: float | None = None
