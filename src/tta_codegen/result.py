@@ -11,6 +11,7 @@ from tta_codegen.errors import ErrorKind, ExitCode, error_class
 from tta_codegen.findings import Finding
 from tta_codegen.state import (
     CodegenState,
+    GateReport,
     LLMCall,
     RunStatus,
     Usage,
@@ -53,6 +54,11 @@ class RunResult(BaseModel):
     """The final draft (not in the JSON; printed or written separately)."""
     tests: str | None = Field(default=None, exclude=True)
     calls: list[LLMCall] = Field(default_factory=list, exclude=True)
+    report: GateReport | None = Field(default=None, exclude=True)
+    """The last gate report (not in the JSON; gate timings and per-test outcomes
+    for the SARIF and JUnit renderers)."""
+    schema_version: Literal[1] = 1
+    """Version of this JSON shape (``schemas/result-v1.schema.json``)."""
 
     @property
     def exit_code(self) -> ExitCode:
@@ -100,4 +106,5 @@ def result_from_state(
         code=values.get("code"),
         tests=values.get("tests"),
         calls=calls,
+        report=values.get("report"),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, ClassVar, Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,6 +30,7 @@ __all__ = [
     "RankedModel",
     "ReviewDecision",
     "RunStatus",
+    "TestOutcome",
     "Usage",
     "latest_findings",
     "merge_timings",
@@ -158,6 +159,18 @@ class ContextBundle(_Value):
     """Maturity requirements of the gate profile, as prompt text."""
 
 
+class TestOutcome(_Value):
+    """One test the tests gate ran, as pytest reported it."""
+
+    __test__: ClassVar[bool] = False  # a value type, not a pytest test class
+
+    node_id: str
+    """pytest node id, e.g. ``test_calc.py::test_add``."""
+    outcome: Literal["passed", "failed", "skipped"]
+    duration_s: float = 0.0
+    """Seconds pytest reported for it."""
+
+
 class GateReport(_Value):
     """The result of one validate pass."""
 
@@ -181,6 +194,8 @@ class GateReport(_Value):
     """Mutants the tests were run against (final pass only)."""
     mutants_killed: int = 0
     """Mutants at least one test failed on."""
+    test_outcomes: tuple[TestOutcome, ...] = ()
+    """Each test the tests gate ran, in run order (empty when none ran)."""
 
 
 class ReviewDecision(_Value):

@@ -26,7 +26,11 @@ VALUES: dict[str, object] = {
     "schema_version": state.SCHEMA_VERSION,
     "request": state.CodegenRequest(task="add two numbers", context_paths=("a.py",)),
     "usage": state.Usage(input_tokens=10, cost_usd=Decimal("0.0012")),
-    "report": state.GateReport(findings=(FINDING,), coverage=91.5),
+    "report": state.GateReport(
+        findings=(FINDING,),
+        coverage=91.5,
+        test_outcomes=(state.TestOutcome(node_id="t.py::test_a", outcome="passed"),),
+    ),
     "findings": [FINDING],
     "calls": [
         state.LLMCall(
@@ -63,6 +67,7 @@ def test_every_state_model_is_allow_listed() -> None:
         "LLMCall",
         "RankedModel",
         "ReviewDecision",
+        "TestOutcome",
         "Usage",
     }
 

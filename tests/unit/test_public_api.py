@@ -11,6 +11,7 @@ PACKAGES = [
     "tta_codegen.api",
     "tta_codegen.checkpoints",
     "tta_codegen.context",
+    "tta_codegen.formats",
     "tta_codegen.gates",
     "tta_codegen.models",
     "tta_codegen.openhands",

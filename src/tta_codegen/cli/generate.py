@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from tta_codegen.state import CodegenRequest, ReviewDecision
 
 __all__ = ["generate", "resume"]
+
+FormatName = Literal["json", "sarif", "junit"]
 
 
 def generate(
@@ -68,6 +70,10 @@ def generate(
         bool,
         typer.Option("--json", help="Print the result as one JSON object on stdout."),
     ] = False,
+    output_format: Annotated[
+        FormatName | None,
+        typer.Option("--format", help="Print the result as json, sarif or junit."),
+    ] = None,
     no_stream: Annotated[
         bool, typer.Option("--no-stream", help="Do not show streamed tokens.")
     ] = False,
@@ -75,9 +81,11 @@ def generate(
 ) -> None:
     """Generate a module (and its tests) for TASK."""
     from tta_codegen.engine import new_thread_id  # noqa: PLC0415
+    from tta_codegen.formats import choose_format  # noqa: PLC0415
     from tta_codegen.inputs import build_request  # noqa: PLC0415
 
     settings = settings_of(ctx)
+    chosen = choose_format(output_format, json_output)
     request = build_request(
         settings,
         task=task,
@@ -97,7 +105,7 @@ def generate(
         request,
         None,
         thread_id or new_thread_id(),
-        json_output=json_output,
+        output_format=chosen,
         show_tokens=not no_stream,
         quiet=quiet,
     )
@@ -132,7 +140,7 @@ def resume(
         None,
         decision,
         thread_id,
-        json_output=json_output,
+        output_format="json" if json_output else None,
         show_tokens=not no_stream,
         quiet=quiet,
     )
@@ -144,7 +152,7 @@ def _run(
     decision: ReviewDecision | None,
     thread_id: str,
     *,
-    json_output: bool,
+    output_format: FormatName | None,
     show_tokens: bool,
     quiet: bool,
 ) -> None:
@@ -165,15 +173,22 @@ def _run(
     except CodegenError:
         view.close()
         raise
-    _report(result, json_output=json_output, quiet=quiet)
+    _report(result, request, output_format=output_format, quiet=quiet)
     raise typer.Exit(result.exit_code)
 
 
-def _report(result: RunResult, *, json_output: bool, quiet: bool) -> None:
+def _report(
+    result: RunResult,
+    request: CodegenRequest | None,
+    *,
+    output_format: FormatName | None,
+    quiet: bool,
+) -> None:
     from tta_codegen.cli.summary import print_summary  # noqa: PLC0415
+    from tta_codegen.formats import render_run  # noqa: PLC0415
 
-    if json_output:
-        print(result.model_dump_json())
+    if output_format is not None:
+        print(render_run(output_format, result, request), end="")
         return
     if not quiet:
         print_summary(result)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -19,6 +18,7 @@ __all__ = ["app", "validate_command"]
 app = typer.Typer(help="Run the quality gates on existing code.", add_completion=False)
 
 ProfileName = Literal["development", "staging", "production"]
+FormatName = Literal["json", "sarif", "junit"]
 
 
 def _read(path: Path, what: str) -> str:
@@ -78,15 +78,23 @@ def validate_command(
         bool,
         typer.Option("--prove", help="Also re-run the tests and run mutants."),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (same as --format json).")
+    ] = False,
+    output_format: Annotated[
+        FormatName | None,
+        typer.Option("--format", help="Print json, sarif (2.1.0) or junit (XML)."),
+    ] = None,
     config: Annotated[
         Path | None, typer.Option("--config", help="tta-codegen.toml to use.")
     ] = None,
 ) -> None:
     """Run the quality gates on FILE (and its tests); exit 1 when something blocks."""
     from tta_codegen.errors import InputError
+    from tta_codegen.formats import choose_format, render_validate
     from tta_codegen.gates import create_sandbox, run_gates
 
+    chosen = choose_format(output_format, as_json)
     code = _read(file, "file")
     test_text = _read(tests, "tests file") if tests is not None else None
     locked = _read(locked_tests, "locked tests file") if locked_tests else None
@@ -108,22 +116,13 @@ def validate_command(
             final=prove and test_text is not None,
         )
     )
-    if as_json:
-        payload = {
-            "passed": report.passed,
-            "findings": [
-                f.model_dump(include={"gate", "severity", "path", "line", "code"})
-                | {"message": f.message, "target": f.target}
-                for f in report.findings
-            ],
-            "profile": report.profile,
-            "tests_passed": report.tests_passed,
-            "tests_failed": report.tests_failed,
-            "coverage": report.coverage,
-            "mutation_score": report.mutation_score,
-            "timings": report.timings,
-        }
-        print(json.dumps(payload))
+    if chosen is not None:
+        print(
+            render_validate(
+                chosen, report, file, tests=tests, locked_tests=locked_tests
+            ),
+            end="",
+        )
     else:
         _print_table(report)
     raise typer.Exit(0 if report.passed else 1)

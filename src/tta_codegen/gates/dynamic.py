@@ -14,6 +14,7 @@ from tta_codegen.gates._process import ExecResult
 from tta_codegen.gates.mutation import Mutant
 from tta_codegen.gates.sandbox import Sandbox
 from tta_codegen.naming import locked_tests_file_name, tests_file_name
+from tta_codegen.state import TestOutcome
 
 __all__ = ["DynamicOutcome", "run_dynamic"]
 
@@ -34,6 +35,7 @@ class DynamicOutcome:
     mutants_total: int = 0
     mutants_killed: int = 0
     duration_s: float = 0.0
+    test_outcomes: list[TestOutcome] = field(default_factory=list)
 
 
 async def run_dynamic(
@@ -191,6 +193,27 @@ def _test_findings(
             )
         )
     outcome.coverage = data.get("coverage")
+    outcome.test_outcomes = _per_test(tests["results"])
+
+
+def _per_test(results: list[dict[str, Any]]) -> list[TestOutcome]:
+    """One outcome per node id, in run order: failed if any reported phase
+    failed, else skipped if one was skipped; the phases' seconds added up."""
+    rank = {"passed": 0, "skipped": 1, "failed": 2}
+    outcomes: dict[str, str] = {}
+    seconds: dict[str, float] = {}
+    for item in results:
+        node = item["nodeid"]
+        outcomes[node] = max(
+            outcomes.get(node, "passed"), item["outcome"], key=rank.__getitem__
+        )
+        seconds[node] = seconds.get(node, 0.0) + float(item.get("duration") or 0.0)
+    return [
+        TestOutcome.model_validate(
+            {"node_id": node, "outcome": outcome, "duration_s": round(seconds[node], 4)}
+        )
+        for node, outcome in outcomes.items()
+    ]
 
 
 def _last_line(text: str) -> str:

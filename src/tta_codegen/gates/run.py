@@ -188,4 +188,5 @@ def _report(
         flaky_tests=tuple(outcome.flaky),
         mutants_total=outcome.mutants_total,
         mutants_killed=outcome.mutants_killed,
+        test_outcomes=tuple(outcome.test_outcomes),
     )
