@@ -13,7 +13,7 @@ import contextlib
 import os
 import signal
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import IO
@@ -133,6 +133,25 @@ async def _drain(stream: asyncio.StreamReader | None, cap: int) -> bytes:
     return bytes(kept)
 
 
+async def _ended(
+    proc: asyncio.subprocess.Process,
+    stop: Callable[[], Awaitable[object]] | None,
+) -> None:
+    """Return when ``proc`` exits or ``stop()`` returns, whichever is first."""
+    if stop is None:
+        await exited(proc)
+        return
+    waiter = asyncio.ensure_future(exited(proc))
+    stopper = asyncio.ensure_future(stop())
+    try:
+        await asyncio.wait((waiter, stopper), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (waiter, stopper):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
 async def run_process(
     argv: list[str],
     *,
@@ -141,8 +160,10 @@ async def run_process(
     env: Mapping[str, str] | None = None,
     preexec: Callable[[], None] | None = None,
     output_cap: int = OUTPUT_CAP,
+    stop: Callable[[], Awaitable[object]] | None = None,
 ) -> ProcessResult:
-    """Run ``argv`` to its end, or kill its whole group at ``timeout_s``.
+    """Run ``argv`` to its end, or kill its whole group at ``timeout_s`` (or as
+    soon as ``stop()``, a watch running beside it, returns).
 
     A program that cannot be started gives ``returncode=None`` and the reason
     in ``stderr``; it never raises for that.
@@ -155,7 +176,7 @@ async def run_process(
             )
             timed_out = False
             try:
-                await asyncio.wait_for(exited(proc), timeout_s)
+                await asyncio.wait_for(_ended(proc, stop), timeout_s)
             except TimeoutError:
                 timed_out = True
             except BaseException:

@@ -163,11 +163,11 @@ class Settings(BaseSettings):
         try:
             return cls(**overrides)
         except ValidationError as exc:
-            where = f" in {path}" if path else ""
             first = exc.errors()[0]
             loc = ".".join(str(p) for p in first["loc"])
             raise ConfigError(
-                f"invalid setting {loc!r}{where}: {first['msg']}",
+                f"invalid setting {loc!r}{_source(first['loc'], path, overrides)}: "
+                f"{first['msg']}",
                 hint="see the README's configuration section",
             ) from None
         finally:
@@ -182,6 +182,20 @@ class Settings(BaseSettings):
             raise ConfigError(
                 f"unknown provider {name!r}; configured providers: {known}"
             ) from None
+
+
+def _source(
+    loc: tuple[int | str, ...], path: Path | None, overrides: dict[str, Any]
+) -> str:
+    """Where the bad value came from: an override, the environment, or the file."""
+    if loc and str(loc[0]) in overrides:
+        return ""
+    names = {name.upper() for name in os.environ}
+    for depth in range(len(loc), 0, -1):
+        var = "TTA_CODEGEN_" + "__".join(str(p) for p in loc[:depth]).upper()
+        if var in names:
+            return f" (from the environment variable {var})"
+    return f" in {path}" if path else ""
 
 
 def resolve_config_path(config: Path | None) -> Path | None:

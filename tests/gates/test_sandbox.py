@@ -213,6 +213,65 @@ async def test_file_names_escaping_the_work_dir_are_refused(
         await any_sandbox.run(["python", "-c", "pass"], {"../x.py": ""}, timeout_s=5)
 
 
+async def test_nothing_outside_tmp_and_the_work_dir_is_writable(
+    bwrap_sandbox: Sandbox,
+) -> None:
+    code = (
+        "import os\n"
+        "for path in ('/x', '/dev/x', '/dev/shm/x', '/etc/x', '/run/x',\n"
+        "             '/run/sandbox-in/x', '/usr/x'):\n"
+        "    try:\n"
+        "        open(path, 'w').close()\n"
+        "        print(path, 'written')\n"
+        "    except OSError as exc:\n"
+        "        print(path, 'refused', exc.errno)\n"
+    )
+    out, err = await run(bwrap_sandbox, code)
+    assert out.count("refused") == 7, (out, err)
+
+
+async def test_tmp_and_the_work_dir_are_sized_tmpfs_mounts() -> None:
+    if shutil.which("bwrap") is None:
+        pytest.skip("bubblewrap is not installed")
+    sandbox = create_sandbox(
+        GatesSettings(sandbox="bwrap", sandbox_uid=UID_BASE, tmp_mb=8, workdir_mb=16)
+    )
+    code = (
+        "import os\n"
+        "for path in ('/tmp', '.'):\n"
+        "    info = os.statvfs(path)\n"
+        "    print(info.f_blocks * info.f_frsize >> 20)\n"
+    )
+    out, err = await run(sandbox, code)
+    assert out.split() == ["8", "16"], err
+
+
+def fake_old_bwrap(folder: Path) -> None:
+    """A ``bwrap`` on PATH whose --help lacks --size (bubblewrap < 0.7)."""
+    script = folder / "bwrap"
+    script.write_text("#!/bin/sh\necho '    --tmpfs DEST   Mount new tmpfs on DEST'\n")
+    script.chmod(0o755)
+
+
+def test_required_bwrap_too_old_for_sized_tmpfs_is_an_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    fake_old_bwrap(tmp_path)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    with pytest.raises(SandboxError, match=r"older than 0\.7"):
+        create_sandbox(GatesSettings(sandbox="bwrap"))
+
+
+def test_auto_with_too_old_bwrap_falls_back_loudly(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_old_bwrap(tmp_path)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    sandbox = create_sandbox(GatesSettings(sandbox="auto"))
+    assert sandbox.kind == "process"
+    assert "WEAKER" in caplog.text and "0.7" in caplog.text
+
+
 def test_required_bwrap_missing_is_an_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

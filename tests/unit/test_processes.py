@@ -46,6 +46,39 @@ async def test_a_hanging_program_is_killed_at_the_wall_clock(tmp_path: Path) -> 
     assert done.duration_s < 30
 
 
+async def test_a_stop_watch_ends_the_program_and_keeps_its_output(
+    tmp_path: Path,
+) -> None:
+    flag = tmp_path / "flag"
+
+    async def flag_written() -> None:
+        while not flag.exists():
+            await asyncio.sleep(0.01)
+
+    script = (
+        "import time\n"
+        "print('before', flush=True)\n"
+        f"open({str(flag)!r}, 'w').close()\n"
+        "time.sleep(60)\n"
+    )
+    done = await run_process(
+        [sys.executable, "-c", script], cwd=tmp_path, timeout_s=30, stop=flag_written
+    )
+    assert done.returncode == -9
+    assert not done.timed_out
+    assert done.stdout.strip() == "before"
+
+
+async def test_a_stop_watch_that_never_fires_changes_nothing(tmp_path: Path) -> None:
+    async def never() -> None:
+        await asyncio.sleep(3600)
+
+    done = await run_process(
+        [sys.executable, "-c", "print('done')"], cwd=tmp_path, timeout_s=30, stop=never
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "done")
+
+
 async def test_a_daemonised_grandchild_does_not_survive(tmp_path: Path) -> None:
     pidfile = tmp_path / "pid"
     script = (

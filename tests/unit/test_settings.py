@@ -1,10 +1,26 @@
+import typing
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel, ValidationError
 
 from tta_codegen.errors import ConfigError
-from tta_codegen.settings import Settings
+from tta_codegen.settings import (
+    BudgetSettings,
+    CheckpointSettings,
+    ContextSettings,
+    GatesSettings,
+    GenerationSettings,
+    ModelEntry,
+    OpenHandsSettings,
+    ProviderSettings,
+    RoutingSettings,
+    SafetySettings,
+    Settings,
+    TelemetrySettings,
+    TemplateSettings,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -107,3 +123,47 @@ def test_missing_config_files_are_errors(
 def test_unknown_provider_names_the_configured_ones() -> None:
     with pytest.raises(ConfigError, match="local, openai, openrouter"):
         Settings.load().provider("anthropic")
+
+
+SECTIONS: list[tuple[type[BaseModel], dict[str, object]]] = [
+    (ProviderSettings, {"base_url": "http://127.0.0.1:9/v1"}),
+    (ModelEntry, {"id": "m"}),
+    (CheckpointSettings, {}),
+    (BudgetSettings, {}),
+    (GenerationSettings, {}),
+    (RoutingSettings, {}),
+    (GatesSettings, {}),
+    (ContextSettings, {}),
+    (TemplateSettings, {}),
+    (OpenHandsSettings, {}),
+    (SafetySettings, {}),
+    (TelemetrySettings, {}),
+]
+
+
+def numeric_fields() -> list[tuple[type[BaseModel], dict[str, object], str]]:
+    found = []
+    for section, required in SECTIONS:
+        for name, field in section.model_fields.items():
+            kinds = set(typing.get_args(field.annotation)) or {field.annotation}
+            if kinds & {int, float, Decimal}:
+                found.append((section, required, name))
+    return found
+
+
+def test_every_section_has_numeric_fields_to_check() -> None:
+    names = {name for _, _, name in numeric_fields()}
+    assert {"memory_mb", "tmp_mb", "max_cost_per_run_usd", "ttl_s"} <= names
+
+
+@pytest.mark.parametrize(
+    ("section", "required", "name"),
+    numeric_fields(),
+    ids=[f"{s.__name__}.{n}" for s, _, n in numeric_fields()],
+)
+def test_no_numeric_setting_accepts_a_negative_value(
+    section: type[BaseModel], required: dict[str, object], name: str
+) -> None:
+    section(**required)  # the defaults are valid
+    with pytest.raises(ValidationError):
+        section(**required, **{name: -1})

@@ -5,19 +5,24 @@ work dir and run as ``python -I -B .tta/runner.py spec.json``. It imports the
 module under test (import check), runs the tests with a per-test timeout and
 line coverage, and when asked re-runs passing tests (flakiness) and runs them
 against mutants of the module, each in a forked child, all in this one process
-start. Results go to the JSON file named in the spec, rewritten after each phase
-so a wall-clock kill still leaves what was done.
+start. Results go to the JSON file named in the spec, rewritten in place after
+each phase (the sandbox may bind that file from the host, so it is never
+replaced) so a wall-clock kill still leaves what was done. A test or an import
+that fails on a full disk (ENOSPC, EDQUOT) or a too-large file (EFBIG) is marked
+with which limit it hit.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import importlib.util
 import json
 import os
 import signal
 import sys
+import tempfile
 import time
 import traceback
 from typing import Any
@@ -35,10 +40,58 @@ RESULT: dict[str, Any] = {}
 
 
 def save() -> None:
-    tmp = SPEC["result"] + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(RESULT, handle)
-    os.replace(tmp, SPEC["result"])
+    data = json.dumps(RESULT).encode()
+    fd = os.open(SPEC["result"], os.O_WRONLY | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, data)
+        os.ftruncate(fd, len(data))
+    finally:
+        os.close(fd)
+
+
+DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def free_space() -> dict[str, int]:
+    """Free bytes of /tmp and the work dir, by the names the host uses."""
+    free = {}
+    for kind, root in (("tmp", tempfile.gettempdir()), ("workdir", CWD)):
+        try:
+            info = os.statvfs(root)
+        except OSError:
+            continue
+        free[kind] = info.f_bavail * info.f_frsize
+    return free
+
+
+def _filled(before: dict[str, int]) -> str:
+    """The one place that is full now and filled up since ``before``."""
+    now = free_space()
+    filled = [
+        kind
+        for kind, left in now.items()
+        if left < (1 << 20) and left < before.get(kind, left + 1)
+    ]
+    return filled[0] if len(filled) == 1 else "disk"
+
+
+def disk_limit(exc: BaseException | None, before: dict[str, int]) -> str | None:
+    """Which limit an exception (or one it chains to) hit: "file", "tmp",
+    "workdir", "disk" (not known which), or None when it is no disk error.
+    ``before`` is ``free_space()`` from before the failing step."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in DISK_ERRNOS:
+            if exc.errno == errno.EFBIG:
+                return "file"
+            name = exc.filename if isinstance(exc.filename, str) else ""
+            for kind, root in (("tmp", tempfile.gettempdir()), ("workdir", CWD)):
+                if name and os.path.abspath(name).startswith(root + os.sep):
+                    return kind
+            return _filled(before)
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 class Collector:
@@ -47,6 +100,10 @@ class Collector:
     def __init__(self) -> None:
         self.results: list[dict[str, Any]] = []
         self.collect_errors: list[dict[str, Any]] = []
+        self.free_before: dict[str, int] = {}
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        self.free_before = free_space()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when != "call" and report.outcome == "passed":
@@ -74,6 +131,16 @@ class Collector:
                 "duration": report.duration,
             }
         )
+
+    def pytest_exception_interact(
+        self, node: Any, call: pytest.CallInfo[Any], report: Any
+    ) -> None:
+        if not isinstance(report, pytest.TestReport) or call.excinfo is None:
+            return
+        limit = disk_limit(call.excinfo.value, self.free_before)
+        last = self.results[-1] if self.results else None
+        if limit and last is not None and last["nodeid"] == report.nodeid:
+            last["disk"] = limit
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -103,6 +170,7 @@ def pytest_args(extra: list[str]) -> list[str]:
 
 def import_check() -> bool:
     module_file = os.path.join(CWD, SPEC["module"] + ".py")
+    before = free_space()
     try:
         importlib.import_module(SPEC["module"])
     except BaseException as exc:  # the module may raise anything, even SystemExit
@@ -117,6 +185,7 @@ def import_check() -> bool:
             "type": type(exc).__name__,
             "error": str(exc)[:800],
             "line": line,
+            "disk": disk_limit(exc, before),
         }
         return False
     RESULT["import"] = {"ok": True}
@@ -135,6 +204,7 @@ def check() -> None:
         if cov is not None:
             cov.stop()
         return
+    save()
     collector = Collector()
     started = time.monotonic()
     code = pytest.main(pytest_args([]), plugins=[collector])

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from tta_codegen.findings import Finding
+from tta_codegen.gates._disk import describe_limit
 from tta_codegen.gates._process import ExecResult
 from tta_codegen.gates.mutation import Mutant
 from tta_codegen.gates.sandbox import Sandbox
 from tta_codegen.naming import locked_tests_file_name, tests_file_name
+from tta_codegen.settings import GatesSettings
 from tta_codegen.state import TestOutcome
 
 __all__ = ["DynamicOutcome", "run_dynamic"]
@@ -81,25 +83,55 @@ async def run_dynamic(
     except ValueError:
         data = {}
     outcome = DynamicOutcome(duration_s=result.duration_s)
-    _import_findings(outcome, data, result, module_file)
-    _test_findings(outcome, data, result, module_name, test_files)
+    limits = sandbox.settings
+    _import_findings(outcome, data, result, module_file, limits)
+    _test_findings(outcome, data, result, module_name, test_files, limits)
     _flaky_findings(outcome, data)
     _mutation_findings(outcome, data, mutants or [], module_file)
     return outcome
 
 
 def _crash(result: ExecResult) -> str:
-    if result.timed_out:
+    if result.killed_reason is not None:
         return f"killed at the {result.killed_reason}"
     tail = result.stderr.strip().splitlines()[-3:]
     return f"exit status {result.returncode}: " + " | ".join(tail)[-400:]
 
 
+def _disk_finding(
+    gate: str, what: str, kind: str | None, limits: GatesSettings, **where: Any
+) -> Finding:
+    return Finding(
+        gate=gate,
+        severity="error",
+        code="file-size-limit" if kind == "file" else "disk-limit",
+        message=f"{what}: {describe_limit(kind, limits)}",
+        **where,
+    )
+
+
+def _over_cap(result: ExecResult, limits: GatesSettings) -> Finding:
+    """The process sandbox saw the run's folders grow above a cap."""
+    what = "the test run was stopped"
+    if result.killed_reason is None:  # it ended before the watch caught it
+        what = "the test run ended above a disk cap"
+    return _disk_finding("tests", what, result.disk_limit, limits)
+
+
 def _import_findings(
-    outcome: DynamicOutcome, data: dict[str, Any], result: ExecResult, path: str
+    outcome: DynamicOutcome,
+    data: dict[str, Any],
+    result: ExecResult,
+    path: str,
+    limits: GatesSettings,
 ) -> None:
     info = data.get("import")
-    if info is None:
+    if info is None and result.disk_limit is not None:
+        what = "importing the module was stopped"
+        outcome.findings.append(
+            _disk_finding("import", what, result.disk_limit, limits, path=path)
+        )
+    elif info is None:
         outcome.findings.append(
             Finding(
                 gate="import",
@@ -107,6 +139,18 @@ def _import_findings(
                 code="crashed",
                 message=f"importing the module ended the process ({_crash(result)})",
                 path=path,
+            )
+        )
+    elif not info["ok"] and info.get("disk"):
+        what = f"importing the module raised {info['type']}"
+        outcome.findings.append(
+            _disk_finding(
+                "import",
+                what,
+                _kind(info["disk"]),
+                limits,
+                path=path,
+                line=info.get("line"),
             )
         )
     elif not info["ok"]:
@@ -128,10 +172,15 @@ def _test_findings(
     result: ExecResult,
     module: str,
     test_files: list[str],
+    limits: GatesSettings,
 ) -> None:
     if not data.get("import", {}).get("ok"):
         return
     tests = data.get("tests")
+    if result.disk_limit is not None and test_files:
+        outcome.findings.append(_over_cap(result, limits))
+        if tests is None:
+            return
     if tests is None:
         if test_files:
             outcome.findings.append(
@@ -163,7 +212,7 @@ def _test_findings(
             outcome.passed += 1
         elif item["outcome"] == "failed":
             outcome.failed += 1
-            outcome.findings.append(_failure(item))
+            outcome.findings.append(_failure(item, limits))
     ran_locked = any(r["file"] == locked for r in tests["results"])
     if locked in test_files and not ran_locked and not tests["collect_errors"]:
         outcome.findings.append(
@@ -222,8 +271,23 @@ def _last_line(text: str) -> str:
     return (errors[-1][2:].strip() if errors else lines[-1] if lines else "")[:400]
 
 
-def _failure(item: dict[str, Any]) -> Finding:
+def _kind(disk: str) -> str | None:
+    """The runner's "disk" (which of the two is not known) is None here."""
+    return None if disk == "disk" else disk
+
+
+def _failure(item: dict[str, Any], limits: GatesSettings) -> Finding:
     name = item["name"]
+    if item.get("disk"):
+        phase = "" if item["when"] == "call" else f" in {item['when']}"
+        return _disk_finding(
+            "tests",
+            f"{name} failed{phase}",
+            _kind(item["disk"]),
+            limits,
+            path=item["path"],
+            line=item["line"],
+        )
     if item["timeout"]:
         return Finding(
             gate="tests",

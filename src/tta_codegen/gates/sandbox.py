@@ -2,11 +2,12 @@
 
 ``bwrap``: bubblewrap started as root builds private pid/net/ipc/uts/mount
 namespaces (loopback only, read-only binds of the interpreter and nothing else
-of the host, a tmpfs ``/tmp``, a throwaway work dir as cwd), then ``setpriv``
+of the host, sized tmpfs mounts for ``/tmp`` and the work dir), then ``setpriv``
 drops to a dedicated unprivileged uid with no capabilities and no_new_privs,
 so RLIMIT_NPROC applies. ``process``: the weaker fallback used when bubblewrap
-is missing (see docs/gates.md). Both scrub the environment, apply rlimits and
-kill the whole process group at the wall-clock limit.
+is missing (see docs/gates.md); it polls the size of its work dir and private
+TMPDIR instead. Both scrub the environment, apply rlimits and kill the whole
+process group at the wall-clock limit.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import os
 import secrets
 import shutil
 import stat
+import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
@@ -24,6 +26,15 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from tta_codegen.errors import SandboxError
+from tta_codegen.gates._bwrap import (
+    COPY_FAILED,
+    WORKDIR,
+    bwrap_argv,
+    copy_inputs_argv,
+    interpreter_roots,
+    write_etc,
+)
+from tta_codegen.gates._disk import DiskCap
 from tta_codegen.gates._process import ExecResult, Limits, execute
 from tta_codegen.settings import GatesSettings
 
@@ -31,22 +42,12 @@ __all__ = ["ExecResult", "Sandbox", "create_sandbox"]
 
 log = logging.getLogger(__name__)
 
-WORKDIR = "/sandbox"
-"""Where the throwaway work dir appears inside bubblewrap."""
 UID_RANGE = 1000
 """Each run takes the next uid of this many, so process limits are per run."""
+OUTPUT_CAP = 8 << 20
+"""Bytes of each output file read back."""
 
 SandboxKind = Literal["bwrap", "process"]
-
-
-def _interpreter_roots() -> list[str]:
-    """Host paths the sandboxed interpreter needs: our venv and its base Python."""
-    roots = {
-        os.path.realpath(sys.prefix),
-        os.path.realpath(sys.base_prefix),
-        str(Path(os.path.realpath(sys.executable)).parent.parent),
-    }
-    return sorted(r for r in roots if not r.startswith("/usr/") and r != "/usr")
 
 
 def _world_readable(path: str) -> bool:
@@ -59,27 +60,28 @@ def _world_readable(path: str) -> bool:
     return True
 
 
-def _minimal_env(home: str, *, pythonpath: str | None = None) -> dict[str, str]:
-    env = {
+def _minimal_env(home: str, tmpdir: str = "/tmp") -> dict[str, str]:
+    return {
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
         "HOME": home,
-        "TMPDIR": "/tmp",
+        "TMPDIR": tmpdir,
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONUNBUFFERED": "1",
     }
-    if pythonpath:
-        env["PYTHONPATH"] = pythonpath
-    return env
+
+
+def _relative(name: str) -> PurePosixPath:
+    rel = PurePosixPath(name)
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+        raise SandboxError(f"sandbox file name must be relative: {name!r}")
+    return rel
 
 
 def _write_files(workdir: Path, files: Mapping[str, str]) -> None:
     for name, text in files.items():
-        rel = PurePosixPath(name)
-        if rel.is_absolute() or ".." in rel.parts or not rel.parts:
-            raise SandboxError(f"sandbox file name must be relative: {name!r}")
-        target = workdir / rel
+        target = workdir / _relative(name)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
 
@@ -91,14 +93,27 @@ def _chown_tree(root: Path, uid: int) -> None:
             os.chown(os.path.join(dirpath, name), uid, uid, follow_symlinks=False)
 
 
-def _read_outputs(workdir: Path, names: tuple[str, ...]) -> dict[str, str]:
+def _read_outputs(paths: Mapping[str, Path]) -> dict[str, str]:
+    """The outputs the program wrote (an empty or missing file is left out)."""
     found: dict[str, str] = {}
-    for name in names:
-        path = workdir / name
+    for name, path in paths.items():
         if path.is_file() and not path.is_symlink():
             with path.open("rb") as handle:
-                found[name] = handle.read(8 << 20).decode(errors="replace")
+                data = handle.read(OUTPUT_CAP)
+            if data:
+                found[name] = data.decode(errors="replace")
     return found
+
+
+def bwrap_supports_size() -> bool:
+    """True when the installed bubblewrap sizes a tmpfs (``--size``, 0.7+)."""
+    try:
+        shown = subprocess.run(
+            ["bwrap", "--help"], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return "--size" in shown.stdout + shown.stderr
 
 
 class Sandbox:
@@ -138,49 +153,103 @@ class Sandbox:
         """Write ``files`` into a fresh work dir (the cwd) and run ``argv`` there.
 
         ``argv[0] == "python"`` means the sandbox's interpreter. ``outputs`` are
-        work-dir files read back into ``ExecResult.outputs``.
+        work-dir files read back into ``ExecResult.outputs`` (those the program
+        wrote). The work dir holds at most ``workdir_mb`` and /tmp ``tmp_mb``.
         """
         if argv and argv[0] == "python":
             argv = [self.python, *argv[1:]]
+        for name in outputs:
+            _relative(name)
         base = Path(tempfile.mkdtemp(prefix="tta-sandbox-"))
         try:
-            workdir = base / "work"
-            workdir.mkdir()
-            _write_files(workdir, files)
             uid = self.settings.sandbox_uid + next(self._uids) % UID_RANGE
             if self.kind == "bwrap":
-                full = self._bwrap_argv(argv, base, uid)
-                env = _minimal_env(WORKDIR)
-            else:
-                full = self._process_argv(argv, uid)
-                env = _minimal_env(str(workdir))
-            if self._root and self._drops_privileges():
-                base.chmod(0o755)
-                _chown_tree(workdir, uid)
-            result = await execute(
-                full, cwd=str(workdir), env=env, limits=self.limits, timeout_s=timeout_s
-            )
-            if result.returncode is None:
-                raise SandboxError(f"the sandbox could not start: {result.stderr}")
-            if self.kind == "bwrap" and result.stderr.startswith(
-                ("bwrap:", "setpriv:")
-            ):
-                raise SandboxError(
-                    f"bubblewrap could not build the sandbox: {result.stderr.strip()}",
-                    hint="is this a container without user namespaces? "
-                    "see docs/gates.md",
-                )
-            if outputs:
-                found = _read_outputs(workdir, outputs)
-                result = ExecResult(**{**result.__dict__, "outputs": found})
-            return result
+                return await self._run_bwrap(argv, files, base, uid, timeout_s, outputs)
+            return await self._run_process(argv, files, base, uid, timeout_s, outputs)
         finally:
             shutil.rmtree(base, ignore_errors=True)
+
+    async def _run_bwrap(
+        self,
+        argv: list[str],
+        files: Mapping[str, str],
+        base: Path,
+        uid: int,
+        timeout_s: float,
+        outputs: tuple[str, ...],
+    ) -> ExecResult:
+        inputs = base / "in"
+        inputs.mkdir()
+        _write_files(inputs, files)
+        out_dir = base / "out"
+        out_dir.mkdir()
+        bound = {name: out_dir / str(i) for i, name in enumerate(outputs)}
+        for path in bound.values():
+            path.touch()
+        write_etc(base / "etc", uid)
+        if self._root:
+            _chown_tree(inputs, uid)
+            _chown_tree(out_dir, uid)
+        inner = copy_inputs_argv(argv)
+        if self._root:
+            inner = self._setpriv(uid) + inner
+        env = _minimal_env(WORKDIR)
+        full = bwrap_argv(
+            inner,
+            etc=base / "etc",
+            inputs=inputs,
+            outputs=bound,
+            tmp_bytes=self.settings.tmp_mb << 20,
+            workdir_bytes=self.settings.workdir_mb << 20,
+            env=env,
+            root=self._root,
+        )
+        result = await execute(
+            full,
+            cwd=str(base),
+            env=env,
+            limits=self.limits,
+            timeout_s=timeout_s,
+        )
+        _raise_on_setup_failure(result)
+        return _with_outputs(result, bound)
+
+    async def _run_process(
+        self,
+        argv: list[str],
+        files: Mapping[str, str],
+        base: Path,
+        uid: int,
+        timeout_s: float,
+        outputs: tuple[str, ...],
+    ) -> ExecResult:
+        workdir, tmp = base / "work", base / "tmp"
+        workdir.mkdir()
+        tmp.mkdir()
+        _write_files(workdir, files)
+        if self._root and self._drops_privileges():
+            base.chmod(0o755)
+            _chown_tree(workdir, uid)
+            _chown_tree(tmp, uid)
+        caps = (
+            DiskCap("workdir", workdir, self.settings.workdir_mb << 20),
+            DiskCap("tmp", tmp, self.settings.tmp_mb << 20),
+        )
+        result = await execute(
+            self._process_argv(argv, uid),
+            cwd=str(workdir),
+            env=_minimal_env(str(workdir), tmpdir=str(tmp)),
+            limits=self.limits,
+            timeout_s=timeout_s,
+            disk_caps=caps,
+        )
+        _raise_unless_started(result)
+        return _with_outputs(result, {name: workdir / name for name in outputs})
 
     def _drops_privileges(self) -> bool:
         if self.kind == "bwrap":
             return True
-        return all(_world_readable(r) for r in _interpreter_roots())
+        return all(_world_readable(r) for r in interpreter_roots())
 
     def _setpriv(self, uid: int) -> list[str]:
         return [
@@ -192,60 +261,6 @@ class Sandbox:
             "--bounding-set=-all",
             "--no-new-privs",
         ]
-
-    def _bwrap_argv(self, argv: list[str], base: Path, uid: int) -> list[str]:
-        etc = base / "etc"
-        etc.mkdir()
-        (etc / "passwd").write_text(
-            f"root:x:0:0::/root:/bin/false\nsandbox:x:{uid}:{uid}::{WORKDIR}:/bin/false\n"
-        )
-        (etc / "group").write_text(f"root:x:0:\nsandbox:x:{uid}:\n")
-        (etc / "hosts").write_text("127.0.0.1 localhost\n::1 localhost\n")
-        cmd = ["bwrap", "--die-with-parent", "--new-session"]
-        if self._root:
-            cmd += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
-            cmd += ["--unshare-cgroup-try", "--cap-drop", "ALL"]
-            cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-            cmd += ["--cap-add", "CAP_SETPCAP"]
-        else:
-            cmd += ["--unshare-all"]
-        cmd += ["--ro-bind", "/usr", "/usr"]
-        for name in ("bin", "lib", "lib64", "sbin"):
-            path = Path("/") / name
-            if path.is_symlink():
-                cmd += ["--symlink", os.readlink(path), str(path)]
-            elif path.is_dir():
-                cmd += ["--ro-bind", str(path), str(path)]
-        # /tmp is a fresh tmpfs *before* the interpreter is bound in, so a venv
-        # that lives under /tmp (a CI checkout) is bound on top of it, not hidden.
-        cmd += [
-            "--proc",
-            "/proc",
-            "--dev",
-            "/dev",
-            "--perms",
-            "1777",
-            "--tmpfs",
-            "/tmp",
-        ]
-        made: set[str] = set()
-        for root in _interpreter_roots():
-            for parent in reversed(PurePosixPath(root).parents):
-                text = str(parent)
-                if text != "/" and text not in made:
-                    made.add(text)
-                    cmd += ["--perms", "0755", "--dir", text]
-            cmd += ["--ro-bind", root, root]
-        for name in ("passwd", "group", "hosts"):
-            cmd += ["--ro-bind", str(etc / name), f"/etc/{name}"]
-        cmd += ["--bind", str(base / "work"), WORKDIR, "--chdir", WORKDIR]
-        cmd += ["--clearenv"]
-        for key, value in _minimal_env(WORKDIR).items():
-            cmd += ["--setenv", key, value]
-        cmd += ["--"]
-        if self._root:
-            cmd += self._setpriv(uid)
-        return cmd + argv
 
     def _process_argv(self, argv: list[str], uid: int) -> list[str]:
         if not self._root:
@@ -259,29 +274,63 @@ class Sandbox:
                 "sandbox fallback: the interpreter under %s is not readable by an "
                 "unprivileged uid, so generated code runs as root without a "
                 "process limit; install bubblewrap",
-                ", ".join(_interpreter_roots()),
+                ", ".join(interpreter_roots()),
             )
         return cmd + argv
+
+
+def _raise_unless_started(result: ExecResult) -> None:
+    if result.returncode is None:
+        raise SandboxError(f"the sandbox could not start: {result.stderr}")
+
+
+def _raise_on_setup_failure(result: ExecResult) -> None:
+    """SandboxError when bubblewrap, setpriv or the copy step failed (not the code)."""
+    _raise_unless_started(result)
+    if result.stderr.startswith(("bwrap:", "setpriv:")):
+        raise SandboxError(
+            f"bubblewrap could not build the sandbox: {result.stderr.strip()}",
+            hint="is this a container without user namespaces? see docs/gates.md",
+        )
+    if result.stderr.startswith(COPY_FAILED):
+        detail = result.stderr.strip().splitlines()[0][len(COPY_FAILED) :].strip()
+        raise SandboxError(
+            f"cannot copy the files into the sandbox work dir: {detail}",
+            hint="when it says 'No space left on device', raise [gates] workdir_mb",
+        )
+
+
+def _with_outputs(result: ExecResult, paths: Mapping[str, Path]) -> ExecResult:
+    if not paths:
+        return result
+    return ExecResult(**{**result.__dict__, "outputs": _read_outputs(paths)})
 
 
 def create_sandbox(settings: GatesSettings) -> Sandbox:
     """The sandbox ``settings.sandbox`` asks for.
 
-    ``bwrap`` without bubblewrap installed is a SandboxError; ``auto`` falls
-    back to the weaker ``process`` isolation with a loud warning.
+    ``bwrap`` without a usable bubblewrap (missing, or older than 0.7, which
+    cannot size a tmpfs) is a SandboxError; ``auto`` falls back to the weaker
+    ``process`` isolation with a loud warning.
     """
-    have_bwrap = shutil.which("bwrap") is not None
-    if settings.sandbox == "bwrap" and not have_bwrap:
+    problem = None
+    if settings.sandbox != "process":
+        if shutil.which("bwrap") is None:
+            problem = "bubblewrap (bwrap) is not installed"
+        elif not bwrap_supports_size():
+            problem = "bubblewrap (bwrap) is older than 0.7 (no --size for a tmpfs)"
+    if settings.sandbox == "bwrap" and problem:
         raise SandboxError(
-            "bubblewrap (bwrap) is not installed but gates.sandbox = 'bwrap'",
-            hint="apt-get install bubblewrap, or set gates.sandbox = 'process'",
+            f"{problem} but gates.sandbox = 'bwrap'",
+            hint="apt-get install bubblewrap (0.7 or newer), "
+            "or set gates.sandbox = 'process'",
         )
-    if settings.sandbox == "process" or not have_bwrap:
-        if settings.sandbox == "auto":
+    if settings.sandbox == "process" or problem:
+        if problem:
             log.warning(
-                "bubblewrap (bwrap) is not installed: generated code runs with the "
-                "WEAKER process sandbox (no filesystem isolation); "
-                "apt-get install bubblewrap"
+                "%s: generated code runs with the WEAKER process sandbox (no "
+                "filesystem isolation); apt-get install bubblewrap",
+                problem,
             )
         return Sandbox("process", settings)
     if os.geteuid() == 0 and shutil.which("setpriv") is None:
