@@ -241,7 +241,9 @@ class Codegen:
         thread_id: str,
         decision: ReviewDecision | None,
     ) -> tuple[CodegenState | Command[Any] | None, tuple[str, str] | None]:
+        gateway = self.resources.gateway
         if request is not None:
+            gateway.require_callable(request.model)
             existing = await self.graph.aget_state(self.config(thread_id))
             if existing.values:
                 raise InputError(
@@ -251,6 +253,7 @@ class Codegen:
                 )
             return request.to_state(), None
         values = await self.snapshot_values(thread_id)
+        gateway.require_callable(values["request"].model)
         snapshot = await self.graph.aget_state(self.config(thread_id))
         ids = (
             (values["trace_id"], values["root_span_id"])

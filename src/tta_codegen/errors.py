@@ -22,6 +22,7 @@ __all__ = [
     "InputError",
     "ModelCallError",
     "ModelUnavailableError",
+    "NoUsableModelError",
     "ProviderUnreachableError",
     "ReviewRejected",
     "SandboxError",
@@ -78,6 +79,13 @@ class ConfigError(CodegenError):
 
     code = "TTA101"
     exit_code = ExitCode.BAD_INPUT
+
+
+class NoUsableModelError(ConfigError):
+    """No model can be called: the pinned one, or every catalog model, lacks
+    what its provider needs (an API key)."""
+
+    code = "TTA103"
 
 
 class TemplateError(InputError):

@@ -13,6 +13,7 @@ from tta_codegen.state import (
     CodegenState,
     GateReport,
     LLMCall,
+    ModelChoice,
     RunStatus,
     Usage,
     latest_findings,
@@ -40,6 +41,9 @@ class RunResult(BaseModel):
     route: Literal["direct", "openhands"] | None = None
     route_reason: str = ""
     model: str | None = None
+    model_choice: ModelChoice | None = None
+    """pinned (--model: no fallback), preferred (generation.default_model first)
+    or ranked."""
     iterations: int = 0
     code_path: str | None = None
     tests_path: str | None = None
@@ -94,6 +98,7 @@ def result_from_state(
         route=values.get("route"),
         route_reason=values.get("route_reason", ""),
         model=values.get("draft_model"),
+        model_choice=values.get("model_choice"),
         iterations=values.get("iteration", 0),
         code_path=values.get("code_path"),
         tests_path=values.get("tests_path"),

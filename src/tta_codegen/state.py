@@ -27,6 +27,7 @@ __all__ = [
     "ContextChunk",
     "GateReport",
     "LLMCall",
+    "ModelChoice",
     "RankedModel",
     "ReviewDecision",
     "RunStatus",
@@ -34,6 +35,7 @@ __all__ = [
     "Usage",
     "latest_findings",
     "merge_timings",
+    "models_down",
     "usage_of",
 ]
 
@@ -47,6 +49,9 @@ FinalStatus = Literal["succeeded", "failed"]
 """How a run that reached its end ended (set by write_output)."""
 Route = Literal["direct", "openhands"]
 Complexity = Literal["simple", "complex"]
+ModelChoice = Literal["pinned", "preferred", "ranked"]
+"""How the run's candidates were chosen: --model pins one (no fallback),
+generation.default_model puts one first, else the ranking alone."""
 
 
 class _Value(BaseModel):
@@ -90,6 +95,9 @@ class Attempt(_Value):
     reason: str = ""
     """Why it failed or was skipped (status, breaker open, context too small...)."""
     latency_ms: float = 0.0
+    down: bool = False
+    """The model was given up on: its errors were exhausted or its circuit is
+    open. Later calls of the same run try it last (see ``models_down``)."""
 
 
 class LLMCall(_Value):
@@ -251,6 +259,8 @@ class CodegenState(TypedDict, total=False):
     """What the user asked for (the run's input; never changed by a node)."""
     ranking: list[RankedModel]
     """select_model: candidates in order, ineligible ones last with reasons."""
+    model_choice: ModelChoice
+    """select_model: pinned, preferred or ranked."""
     context: ContextBundle
     """build_context: the codebase context and maturity requirements."""
     route: Route
@@ -306,6 +316,18 @@ def usage_of(calls: Iterable[LLMCall]) -> Usage:
     for call in calls:
         total = total + call.usage
     return total
+
+
+def models_down(calls: Iterable[LLMCall]) -> list[str]:
+    """Models this run gave up on and that have not answered since, in the
+    order they went down: later calls start with the models that answer."""
+    down: dict[str, None] = {}
+    for call in calls:
+        for attempt in call.attempts:
+            if attempt.down:
+                down[attempt.model] = None
+        down.pop(call.model, None)
+    return list(down)
 
 
 def latest_findings(state: CodegenState) -> list[Finding]:

@@ -49,6 +49,7 @@ def test_select_explains_the_ranking(make_settings: SettingsFactory) -> None:
             "--explain",
         ],
         obj=make_settings(),
+        env={"OPENROUTER_API_KEY": "sk-or-v1-test-0123456789"},
     )
     assert result.exit_code == 0, result.output
     first = result.output.splitlines()[0]
@@ -60,6 +61,7 @@ def test_select_explains_the_ranking(make_settings: SettingsFactory) -> None:
             app,
             ["models", "select", "--max-cost-per-mtok", "0", "--json"],
             obj=make_settings(),
+            env={"OPENROUTER_API_KEY": "sk-or-v1-test-0123456789"},
         ).output
     )
     assert all(r["model"].endswith(":free") for r in ranked if r["eligible"])
@@ -89,3 +91,17 @@ def test_unknown_provider_is_exit_2(make_settings: SettingsFactory) -> None:
     )
     assert result.exit_code == 2
     assert "unknown provider 'nope'" in result.output
+
+
+def test_models_without_a_key_are_listed_as_not_callable(
+    make_settings: SettingsFactory,
+) -> None:
+    result = runner.invoke(
+        app, ["models", "select", "--json"], obj=make_settings(), env={}
+    )
+    assert result.exit_code == 0, result.output
+    ranked = {r["model"]: r for r in json.loads(result.output)}
+    builtin = ranked[DEFAULT_MODEL]
+    assert not builtin["eligible"]
+    assert "no API key: set OPENROUTER_API_KEY" in builtin["reasons"]
+    assert ranked["m-a"]["eligible"]  # the configured local provider needs no key

@@ -35,6 +35,7 @@ async def test_a_pinned_model_is_the_only_candidate(node_runtime: Any) -> None:
         update = await select_model(state(request), runtime)
     (only,) = update["ranking"]
     assert only.model == "m-2" and "pinned" in only.reasons[0]
+    assert update["model_choice"] == "pinned"
 
 
 @pytest.mark.unit
@@ -47,6 +48,7 @@ async def test_the_configured_default_model_is_tried_first(
     ranking = update["ranking"]
     assert ranking[0].model == "m-2" and "preferred" in ranking[0].reasons[0]
     assert len(ranking) > 1  # a preference, not a pin: fallback stays possible
+    assert update["model_choice"] == "preferred"
     assert recorder.of("ranking")[0]["models"][0] == "m-2"
 
 

@@ -41,6 +41,11 @@ Sleep = Callable[[float], Awaitable[None]]
 class Skip(Exception):
     """A candidate refused before any request (quota, breaker)."""
 
+    def __init__(self, reason: str, *, down: bool) -> None:
+        super().__init__(reason)
+        self.down = down
+        """True when the model is down (circuit open), not just out of quota."""
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -105,11 +110,13 @@ class ModelCaller:
     async def _attempt(self, plan: Plan) -> Measured:
         entry = plan.entry
         reason = await self.breakers.acquire(entry.id)
-        if reason is None and entry.is_free:
+        if reason is not None:
+            raise Skip(reason, down=True)
+        if entry.is_free:
             provider = self.settings.provider(entry.provider)
             reason = await self.budget.take_free_slot(entry.provider, provider)
-        if reason is not None:
-            raise Skip(reason)
+            if reason is not None:
+                raise Skip(reason, down=False)
         with self._tracer.start_as_current_span(
             f"chat {entry.id}", kind=trace.SpanKind.CLIENT
         ) as span:

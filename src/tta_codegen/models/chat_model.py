@@ -40,5 +40,13 @@ class ChatModel(Protocol):
         ...
 
 
-ChatModels = Callable[[ModelEntry], ChatModel]
-"""How the gateway finds the ``ChatModel`` for a catalog entry."""
+class ChatModels(Protocol):
+    """How the gateway finds the ``ChatModel`` for a catalog entry."""
+
+    def __call__(self, entry: ModelEntry) -> ChatModel:
+        """The model for ``entry`` (ConfigError when it cannot be called)."""
+        ...
+
+    def unavailable(self, entry: ModelEntry) -> str | None:
+        """Why ``entry`` cannot be called at all (``no API key: set X``), or None."""
+        ...

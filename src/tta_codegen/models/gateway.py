@@ -31,6 +31,7 @@ from tta_codegen.models.budget import Budget, Reservation
 from tta_codegen.models.catalog import Catalog
 from tta_codegen.models.chat_model import ChatModels
 from tta_codegen.models.cost import call_cost
+from tta_codegen.models.keys import no_usable_model
 from tta_codegen.models.messages import ChatMessage, ChatResult
 from tta_codegen.models.openai_chat import OpenAIChatModels
 from tta_codegen.models.selection import ModelRequirements, select_models
@@ -109,15 +110,34 @@ class ModelGateway:
     async def select(self, requirements: ModelRequirements) -> list[RankedModel]:
         """Rank every catalog model for ``requirements`` (eligible first)."""
         snapshot = await self.stats.snapshot()
-        ids = [e.id for e in self.catalog.all()]
+        entries = self.catalog.all()
         return select_models(
             self.catalog,
             snapshot,
             requirements,
-            breakers=await self.breakers.states(ids),
+            breakers=await self.breakers.states([e.id for e in entries]),
             now=self.breakers.now(),
             breaker_reset_s=self.breakers.reset_s,
+            unusable=self.unusable(entries),
         )
+
+    def unusable(self, entries: Sequence[ModelEntry]) -> dict[str, str]:
+        """The entries that cannot be called at all, with the reason."""
+        return {
+            e.id: reason
+            for e in entries
+            if (reason := self.chat_models.unavailable(e)) is not None
+        }
+
+    def require_callable(self, pinned: str | None) -> None:
+        """Raise ``NoUsableModelError`` (before any run starts) when the pinned
+        model, or every catalog model, cannot be called; the message says what to
+        set for each configured provider."""
+        entries = [self.catalog.get(pinned)] if pinned else self.catalog.all()
+        unusable = self.unusable(entries)
+        if len(unusable) < len(entries):
+            return
+        raise no_usable_model(self.settings, entries, unusable, pinned=pinned)
 
     async def record_gate_outcome(
         self, model: str, task_type: str, passed: bool
@@ -203,11 +223,17 @@ class ModelGateway:
                 measured = await self._caller.call(plan)
             except ModelCallError:
                 await self.budget.release(held)  # each failed request is in attempts
+                attempts[-1] = attempts[-1].model_copy(update={"down": True})
                 continue
             except Skip as exc:
                 await self.budget.release(held)
                 attempts.append(
-                    Attempt(model=model_id, outcome="skipped", reason=str(exc))
+                    Attempt(
+                        model=model_id,
+                        outcome="skipped",
+                        reason=str(exc),
+                        down=exc.down,
+                    )
                 )
                 continue
             except BaseException:  # cancelled (interrupt, Ctrl-C) or a bug

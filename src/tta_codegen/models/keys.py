@@ -7,11 +7,13 @@ variable, not its value.
 from __future__ import annotations
 
 import os
+from collections import Counter
+from collections.abc import Mapping, Sequence
 
-from tta_codegen.errors import ConfigError
-from tta_codegen.settings import ProviderSettings
+from tta_codegen.errors import ConfigError, NoUsableModelError
+from tta_codegen.settings import ModelEntry, ProviderSettings, Settings
 
-__all__ = ["LOCAL_PLACEHOLDER_KEY", "api_key", "key_problem"]
+__all__ = ["LOCAL_PLACEHOLDER_KEY", "api_key", "key_problem", "no_usable_model"]
 
 LOCAL_PLACEHOLDER_KEY = "not-needed"
 """Sent to local servers that need no key (OpenAI clients insist on one)."""
@@ -54,3 +56,40 @@ def api_key(provider_name: str, provider: ProviderSettings) -> str:
         )
     value = os.environ.get(provider.api_key_env) if provider.api_key_env else None
     return value or LOCAL_PLACEHOLDER_KEY
+
+
+LOCAL_SERVER_HINT = (
+    "for a local Ollama or vLLM server (no key needed): [providers.local] "
+    'base_url = "http://127.0.0.1:11434/v1" and a [[models]] entry with '
+    'provider = "local"'
+)
+
+
+def no_usable_model(
+    settings: Settings,
+    entries: Sequence[ModelEntry],
+    unusable: Mapping[str, str],
+    *,
+    pinned: str | None,
+) -> NoUsableModelError:
+    """The error for "nothing can be called", saying what to set per provider."""
+    if pinned is not None:
+        return NoUsableModelError(
+            f"model {pinned!r} cannot be called: {unusable[pinned]}",
+            hint=f"or choose another model (`tta-codegen models list`); "
+            f"{LOCAL_SERVER_HINT}",
+        )
+    per_provider = Counter(e.provider for e in entries)
+    fixes = []
+    for name, count in sorted(per_provider.items()):
+        provider = settings.providers.get(name)
+        what = (
+            f"set {_variable(name, provider)}"
+            if provider is not None and provider.api_key_required
+            else "fix its settings"
+        )
+        fixes.append(f"{what} ({name}: {count} model{'s' if count > 1 else ''})")
+    return NoUsableModelError(
+        "no model can be called: " + "; ".join(sorted(set(unusable.values()))),
+        hint="; or ".join(fixes) + f"; or, {LOCAL_SERVER_HINT}",
+    )

@@ -33,7 +33,7 @@ from tta_codegen.models._response_meter import (
     metering,
 )
 from tta_codegen.models.chat_model import ChatModel, TokenSink
-from tta_codegen.models.keys import api_key
+from tta_codegen.models.keys import api_key, key_problem
 from tta_codegen.models.messages import ChatMessage, Completion
 from tta_codegen.settings import ModelEntry, Settings
 from tta_codegen.tokens import CHARS_PER_TOKEN
@@ -206,6 +206,13 @@ class OpenAIChatModels:
             )
             model = self._models[entry.id] = OpenAIChatModel(client, entry.id)
         return model
+
+    def unavailable(self, entry: ModelEntry) -> str | None:
+        """Why ``entry`` cannot be called: an unknown provider or an unusable key."""
+        provider = self._settings.providers.get(entry.provider)
+        if provider is None:
+            return f"unknown provider {entry.provider!r}"
+        return key_problem(entry.provider, provider)
 
     def _http_client(self, provider: str) -> httpx2.AsyncClient:
         client = self._http.get(provider)

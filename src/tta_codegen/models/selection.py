@@ -119,6 +119,7 @@ def _rank_one(
     breaker: BreakerState | None,
     now: float,
     reset_s: float,
+    unusable: str | None = None,
 ) -> RankedModel:
     quality = blended_quality(entry, stats, req.task_type)
     errors = _error_rate(stats)
@@ -140,7 +141,7 @@ def _rank_one(
         if free
         else f"price {'unknown' if price is None else f'${price:f}'}/Mtok",
     ]
-    blockers: list[str] = []
+    blockers: list[str] = [unusable] if unusable else []
     if entry.context_window < req.context_tokens_needed:
         needed = req.context_tokens_needed
         blockers.append(f"context window {entry.context_window} < {needed} needed")
@@ -174,8 +175,12 @@ def select_models(
     now: float = 0.0,
     breaker_reset_s: float = 60.0,
     models: Sequence[str] | None = None,
+    unusable: Mapping[str, str] | None = None,
 ) -> list[RankedModel]:
-    """Every catalog model (or ``models``), eligible ones first, best first."""
+    """Every catalog model (or ``models``), eligible ones first, best first.
+
+    ``unusable`` maps models that cannot be called at all (no API key for their
+    provider) to the reason; they are listed, ineligible, with it."""
     entries = [catalog.get(m) for m in models] if models is not None else catalog.all()
     ranked = [
         _rank_one(
@@ -185,6 +190,7 @@ def select_models(
             (breakers or {}).get(entry.id),
             now,
             breaker_reset_s,
+            (unusable or {}).get(entry.id),
         )
         for entry in entries
     ]

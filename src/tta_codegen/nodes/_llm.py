@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from langgraph.runtime import Runtime
+from opentelemetry import trace
 
 from tta_codegen.findings import Finding
 from tta_codegen.models import ChatMessage, ChatResult
 from tta_codegen.models import candidates as ranked_ids
 from tta_codegen.nodes.parse import extract_python
 from tta_codegen.runtime import RunContext
-from tta_codegen.state import CodegenState, usage_of
+from tta_codegen.state import CodegenState, models_down, usage_of
 
 __all__ = ["Draft", "ask_for_python", "candidates", "unusable_answer"]
 
@@ -26,8 +27,14 @@ class Draft:
 
 
 def candidates(state: CodegenState, limit: int) -> list[str]:
-    """Models to try, best first: eligible ones from select_model's ranking."""
-    return ranked_ids(state.get("ranking", []), limit)
+    """Models to try, best first: eligible ones from select_model's ranking,
+    those this run already gave up on last (a failure is learned once a run,
+    and recorded on the node's span)."""
+    ranked = ranked_ids(state.get("ranking", []), limit)
+    down = models_down(state.get("calls", []))
+    if down:
+        trace.get_current_span().set_attribute("tta.models_down", down)
+    return [m for m in ranked if m not in down] + [m for m in ranked if m in down]
 
 
 async def ask_for_python(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from langgraph.runtime import Runtime
+from opentelemetry import trace
 
 from tta_codegen.models import ModelRequirements
 from tta_codegen.runtime import RunContext
-from tta_codegen.state import CodegenState, RankedModel
+from tta_codegen.state import CodegenState, ModelChoice, RankedModel
 from tta_codegen.tokens import estimate_tokens
 
 
@@ -28,7 +29,9 @@ async def select_model(
     the catalog, with ``generation.default_model`` first when it qualifies."""
     request = state["request"]
     settings = runtime.context.settings
+    choice: ModelChoice = "ranked"
     if request.model is not None:
+        choice = "pinned"
         ranking = [
             RankedModel(model=request.model, score=1.0, reasons=("pinned (--model)",))
         ]
@@ -40,9 +43,18 @@ async def select_model(
             + settings.context.token_budget,
         )
         ranking = await runtime.context.gateway.select(requirements)
-        if settings.generation.default_model:
-            ranking = prefer(ranking, settings.generation.default_model)
-    runtime.stream_writer(
-        {"event": "ranking", "models": [r.model for r in ranking if r.eligible]}
+        preferred = settings.generation.default_model
+        if preferred:
+            ranking = prefer(ranking, preferred)
+            if ranking[0].model == preferred and ranking[0].eligible:
+                choice = "preferred"
+    eligible = [r.model for r in ranking if r.eligible]
+    span = trace.get_current_span()
+    span.set_attribute("tta.model_choice", choice)
+    span.set_attribute("tta.candidates", eligible)
+    span.set_attribute(
+        "tta.not_candidates",
+        [f"{r.model}: {r.reasons[0]}" for r in ranking if not r.eligible],
     )
-    return {"ranking": ranking}
+    runtime.stream_writer({"event": "ranking", "models": eligible})
+    return {"ranking": ranking, "model_choice": choice}

@@ -79,6 +79,10 @@ class FunctionChatModel:
         """The ``ChatModel`` for one catalog entry (answered by the function)."""
         return _BoundModel(self, entry.id)
 
+    def unavailable(self, entry: ModelEntry) -> str | None:
+        """Every model can be called: the function answers for all of them."""
+        return None
+
     async def answer(
         self,
         model: str,
