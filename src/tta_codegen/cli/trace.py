@@ -244,8 +244,8 @@ def open_viewer(
         info.append(
             f"trace of {thread_id}: {server.trace_url(trace_id)}"
             if trace_id
-            else f"no local spans of {thread_id}; its trace is there if it ran "
-            "with the export line set"
+            else f"no local spans of thread {thread_id} (its trace is in Phoenix only "
+            "if it ran with the export line set)"
         )
     typer.echo("\n".join(info), err=env)
     if env:

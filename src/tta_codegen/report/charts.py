@@ -177,13 +177,16 @@ def edit_distribution_svg(values: Sequence[float], threshold: float) -> str:
     """Histogram of the share of each generated file changed since; the minimal-
     edit threshold as a dashed line."""
     with _style():
+        from matplotlib.container import BarContainer
+
         figure = _figure(7.5, 2.6)
         axes = figure.add_subplot()
         bins = [i / 20 for i in range(21)]
         _, _, patches = axes.hist(
             list(values), bins=bins, color=BLUE, edgecolor="white"
         )
-        _name_each(patches, [f"bin-{i}" for i in range(len(bins) - 1)])
+        if isinstance(patches, BarContainer):  # one data set: one bar per bin
+            _name_each(patches, [f"bin-{i}" for i in range(len(bins) - 1)])
         axes.axvline(threshold, color=GREEN, linestyle="--", linewidth=1.2)
         axes.annotate(
             f"minimal edit <= {threshold * 100:.0f}%",

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from tta_codegen.report.metrics import Rate
 
-__all__ = ["count_of", "pct", "seconds", "share", "usd"]
+__all__ = ["count_of", "integer", "pct", "seconds", "share", "usd"]
 
 
 def share(value: float | None, digits: int = 0) -> str:
@@ -45,6 +45,11 @@ def usd(value: Decimal | float | None) -> str:
     amount = float(value)
     if amount == 0:
         return "$0"
-    if abs(amount) >= 1:
+    if abs(amount) >= 0.1:
         return f"${amount:,.2f}"
     return f"${amount:.4f}" if abs(amount) >= 0.0001 else f"${amount:.6f}"
+
+
+def integer(value: float | None) -> str:
+    """``7,275``; None -> ``-``."""
+    return "-" if value is None else f"{round(value):,}"

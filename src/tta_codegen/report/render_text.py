@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tta_codegen.report.format import pct, seconds, share, usd
+from tta_codegen.report.format import integer, pct, seconds, share, usd
 from tta_codegen.report.metrics import DayCost, Distribution, ReportMetrics
 
 if TYPE_CHECKING:
@@ -101,7 +101,8 @@ def _costs(m: ReportMetrics) -> Table:
     )
     tokens = m.tokens_per_run
     table.add_row(
-        "tokens per run (median / p95)", f"{_num(tokens.median)} / {_num(tokens.p95)}"
+        "tokens per run (median / p95)",
+        f"{integer(tokens.median)} / {integer(tokens.p95)}",
     )
     if m.unknown_cost_calls:
         table.add_row("calls of unknown cost", str(m.unknown_cost_calls))
