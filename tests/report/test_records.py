@@ -58,6 +58,7 @@ def test_a_finished_run_becomes_a_full_record() -> None:
         "status": "succeeded",
     }
     record = record_from_state("t1", state, START, END)
+    assert record is not None
     assert record.thread_id == "t1"
     assert record.task == "Add two integers."
     assert (record.started_at, record.finished_at) == (START, END)
@@ -91,6 +92,7 @@ def test_a_run_that_stopped_early_has_unknowns_not_guesses() -> None:
         "code": "x = 1\n",  # a draft, never written: no code_path
     }
     record = record_from_state("t2", state, START, END)
+    assert record is not None
     assert record.status == "running"
     assert record.first_validate_passed is None
     assert record.final_passed is None
@@ -106,4 +108,9 @@ def test_first_validate_pass_without_blocking_findings() -> None:
         "finding_history": [[], []],
         "report": GateReport(passed=True),
     }
-    assert record_from_state("t3", state, START, END).first_validate_passed is True
+    record = record_from_state("t3", state, START, END)
+    assert record is not None and record.first_validate_passed is True
+
+
+def test_values_that_are_not_a_run_give_no_record() -> None:
+    assert record_from_state("other-app", {"messages": ["hi"]}, START, END) is None

@@ -116,6 +116,9 @@ def _spans(url: str, project: str, trace_id: str, want: int) -> list[dict[str, A
 def test_a_run_exported_to_phoenix_shows_its_spans(
     viewer: Viewer, fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
 ) -> None:
+    config_file.write_text(
+        config_file.read_text() + "\n[telemetry]\ncapture_content = true\n"
+    )
     fake_llm.script(
         Reply(content=fenced(BUGGY_CODE), cost_usd=0.0021),
         Reply(content=fenced(GOOD_CODE), cost_usd=0.0034),

@@ -1,4 +1,4 @@
-"""The strategy's success metrics over the run history (``tta-codegen report``).
+"""Success metrics over the run history (``tta-codegen report``).
 
 ``records`` turns a checkpointed state into a ``RunRecord`` (the one place that
 knows the state's shape); ``load`` reads records from any checkpoint store;

@@ -57,11 +57,13 @@ async def _read_run(
         return None, None
     finished_at = _when(latest)
     values = latest.checkpoint["channel_values"]
-    if not isinstance(values, dict) or "request" not in values:
+    if not isinstance(values, dict) or not values:
         return None, finished_at
     record = record_from_state(
         thread_id, ensure_compatible(values), _when(oldest), finished_at
     )
+    if record is None:
+        return None, finished_at
     return dataclasses.replace(record, status=_status(record, latest)), finished_at
 
 

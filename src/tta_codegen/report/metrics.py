@@ -1,4 +1,4 @@
-"""The strategy's success metrics, computed from run records only (pure)."""
+"""The success metrics, computed from run records only (pure)."""
 
 from __future__ import annotations
 

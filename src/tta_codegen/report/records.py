@@ -108,12 +108,15 @@ def record_from_state(
     values: Mapping[str, object],
     created_at: datetime,
     updated_at: datetime,
-) -> RunRecord:
+) -> RunRecord | None:
     """The record of a run from its latest checkpointed state (``CodegenState``
-    as of schema v1) and the times of its first and latest checkpoints."""
+    as of schema v1) and the times of its first and latest checkpoints; None
+    when the values are not a tta-codegen run (no request)."""
     from tta_codegen.state import CodegenRequest, GateReport, LLMCall
 
     request = values.get("request")
+    if not isinstance(request, CodegenRequest):
+        return None
     report = values.get("report")
     history = values.get("finding_history")
     calls = values.get("calls")
@@ -130,7 +133,7 @@ def record_from_state(
     gate = report if isinstance(report, GateReport) else None
     return RunRecord(
         thread_id=thread_id,
-        task=request.task if isinstance(request, CodegenRequest) else "",
+        task=request.task,
         started_at=created_at,
         finished_at=updated_at,
         status=str(values.get("status") or "running"),
