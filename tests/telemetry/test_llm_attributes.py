@@ -10,8 +10,9 @@ import pytest
 from tta_codegen.settings import Settings
 from tta_codegen.telemetry import setup_tracing
 from tta_codegen.telemetry.llm_attributes import (
-    content_attributes,
+    answer_attributes,
     cost_attributes,
+    prompt_attributes,
     request_attributes,
     response_attributes,
 )
@@ -52,11 +53,9 @@ def test_request_and_response_attributes() -> None:
 
 
 def test_content_follows_the_genai_message_shape() -> None:
-    attributes = content_attributes(
-        [("system", "Be brief."), ("human", "Add."), ("ai", "No."), ("user", "Add!")],
-        "def add(a, b): ...",
-        finish_reason="length",
-    )
+    attributes = prompt_attributes(
+        [("system", "Be brief."), ("human", "Add."), ("ai", "No."), ("user", "Add!")]
+    ) | answer_attributes("def add(a, b): ...", "length")
     assert json.loads(attributes["gen_ai.system_instructions"]) == [
         {"type": "text", "content": "Be brief."}
     ]
@@ -69,7 +68,7 @@ def test_content_follows_the_genai_message_shape() -> None:
         "parts": [{"type": "text", "content": "def add(a, b): ..."}],
         "finish_reason": "length",
     }
-    no_system = content_attributes([("user", "é")], "ok")
+    no_system = prompt_attributes([("user", "é")])
     assert "gen_ai.system_instructions" not in no_system
     assert "é" in no_system["gen_ai.input.messages"]  # readable, not \\u escapes
 

@@ -190,10 +190,13 @@ def test_phoenix_shows_prompt_answer_tokens_from_our_attributes(
             )
         )
         span.set_attributes(
-            llm_attributes.content_attributes(
-                [("system", "You write Python."), ("human", "Add two integers.")],
-                "def add(a, b):\n    return a + b\n",
-                finish_reason="stop",
+            llm_attributes.prompt_attributes(
+                [("system", "You write Python."), ("human", "Add two integers.")]
+            )
+        )
+        span.set_attributes(
+            llm_attributes.answer_attributes(
+                "def add(a, b):\n    return a + b\n", "stop"
             )
         )
         span.set_attributes(llm_attributes.cost_attributes(0.0042))

@@ -11,9 +11,11 @@ own price table; our cost rides along as ``tta.cost_usd`` and OpenInference's
 
 Call sites set these with ``span.set_attributes(...)``:
 
-- ``request_attributes`` when the call's span starts;
-- ``response_attributes`` when the answer is complete;
-- ``content_attributes`` only when ``[telemetry] capture_content`` is on;
+- ``request_attributes`` when the call's span starts, and ``prompt_attributes``
+  then too when ``[telemetry] capture_content`` is on (so a failed attempt
+  still shows what was asked);
+- ``response_attributes`` when the answer is complete, and ``answer_attributes``
+  then too when ``capture_content`` is on;
 - ``cost_attributes`` once the call's cost is known.
 """
 
@@ -26,8 +28,9 @@ from decimal import Decimal
 from tta_codegen.telemetry import genai
 
 __all__ = [
-    "content_attributes",
+    "answer_attributes",
     "cost_attributes",
+    "prompt_attributes",
     "request_attributes",
     "response_attributes",
 ]
@@ -89,13 +92,8 @@ def _text_parts(text: str) -> list[dict[str, str]]:
     return [{"type": "text", "content": text}]
 
 
-def content_attributes(
-    messages: Iterable[tuple[str, str]],
-    completion: str,
-    *,
-    finish_reason: str | None = None,
-) -> dict[str, str]:
-    """Prompt and answer as GenAI content attributes (opt-in: call only when
+def prompt_attributes(messages: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The prompt as GenAI content attributes (opt-in: only when
     ``capture_content`` is on). ``messages`` are ``(role, text)`` pairs; roles
     are ours (system, user, assistant) or LangChain's (system, human, ai)."""
     system: list[dict[str, str]] = []
@@ -106,17 +104,22 @@ def content_attributes(
             system += _text_parts(text)
         else:
             history.append({"role": mapped, "parts": _text_parts(text)})
-    answer: dict[str, object] = {"role": "assistant", "parts": _text_parts(completion)}
-    answer["finish_reason"] = finish_reason or "stop"
-    attributes = {
-        genai.GEN_AI_INPUT_MESSAGES: json.dumps(history, ensure_ascii=False),
-        genai.GEN_AI_OUTPUT_MESSAGES: json.dumps([answer], ensure_ascii=False),
-    }
+    attributes = {genai.GEN_AI_INPUT_MESSAGES: json.dumps(history, ensure_ascii=False)}
     if system:
         attributes[genai.GEN_AI_SYSTEM_INSTRUCTIONS] = json.dumps(
             system, ensure_ascii=False
         )
     return attributes
+
+
+def answer_attributes(completion: str, finish_reason: str | None) -> dict[str, str]:
+    """The answer as a GenAI content attribute (opt-in, like the prompt)."""
+    answer = {
+        "role": "assistant",
+        "parts": _text_parts(completion),
+        "finish_reason": finish_reason or "stop",
+    }
+    return {genai.GEN_AI_OUTPUT_MESSAGES: json.dumps([answer], ensure_ascii=False)}
 
 
 def cost_attributes(cost_usd: Decimal | float) -> dict[str, float]:
