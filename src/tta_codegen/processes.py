@@ -25,6 +25,7 @@ __all__ = [
     "kill_group",
     "process_group",
     "run_process",
+    "start_detached",
 ]
 
 OUTPUT_CAP = 1 << 20
@@ -196,3 +197,22 @@ async def run_process(
         timed_out=timed_out,
         duration_s=time.monotonic() - started,
     )
+
+
+def start_detached(
+    argv: list[str], *, env: Mapping[str, str], log: str | os.PathLike[str]
+) -> int:
+    """Start ``argv`` as a background service that outlives this process: a new
+    session, stdin from /dev/null, stdout and stderr appended to ``log``.
+
+    Returns its pid (also its process group id). Until this process exits, it
+    is the service's parent: poll it with ``os.waitpid(pid, os.WNOHANG)``.
+    Raises OSError when it cannot be started.
+    """
+    append = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, os.fspath(log), append, 0o600),
+        (os.POSIX_SPAWN_DUP2, 1, 2),
+    ]
+    return os.posix_spawn(argv[0], argv, dict(env), file_actions=actions, setsid=True)

@@ -16,6 +16,7 @@ PACKAGES = [
     "tta_codegen.models",
     "tta_codegen.openhands",
     "tta_codegen.prompts",
+    "tta_codegen.report",
     "tta_codegen.telemetry",
     "tta_codegen.testing",
     "tta_codegen.events",

@@ -185,3 +185,70 @@ def show(
         markup=False,
         soft_wrap=True,
     )
+
+
+def _thread_trace_id(settings: Settings, thread_id: str) -> str | None:
+    from tta_codegen.telemetry.local_store import load_trace
+
+    records = load_trace(settings.state_dir, thread_id)
+    return records[0].trace_id if records else None
+
+
+@app.command("open")
+def open_viewer(
+    ctx: typer.Context,
+    thread_id: Annotated[
+        str | None, typer.Argument(help="Also print the link to this run's trace.")
+    ] = None,
+    port: Annotated[
+        int, typer.Option(min=1, max=65535, help="Phoenix's port (UI and OTLP/HTTP).")
+    ] = 6006,
+    env: Annotated[
+        bool,
+        typer.Option(
+            "--env",
+            help='Print only the export line, for: eval "$(tta-codegen trace open '
+            '--env)"',
+        ),
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option(min=1, help="Seconds to wait for Phoenix to start.")
+    ] = 120.0,
+) -> None:
+    """Start (or reuse) a local Phoenix trace viewer and say how to send runs to
+    it. No Docker needed: pip install 'tta-codegen[phoenix]'."""
+    from tta_codegen.telemetry.phoenix import open_phoenix  # noqa: PLC0415
+
+    settings = _settings(ctx)
+    server = open_phoenix(settings.state_dir, port=port, timeout_s=timeout)
+    how = f"started, pid {server.pid}" if server.started else "already running"
+    export = f"export OTEL_EXPORTER_OTLP_ENDPOINT={server.otlp_endpoint}"
+    info = [f"Phoenix {server.version} at {server.url} ({how})"]
+    if server.started:
+        info.append(
+            f"data and log in {server.workdir}; stop it: tta-codegen trace close"
+        )
+    if not env:
+        info += ["Send the next runs' traces to it (this shell):", f"  {export}"]
+    if thread_id is not None:
+        trace_id = _thread_trace_id(settings, thread_id)
+        info.append(
+            f"trace of {thread_id}: {server.trace_url(trace_id)}"
+            if trace_id
+            else f"no local spans of thread {thread_id} (its trace is in Phoenix only "
+            "if it ran with the export line set)"
+        )
+    typer.echo("\n".join(info), err=env)
+    if env:
+        typer.echo(export)
+
+
+@app.command("close")
+def close_viewer(ctx: typer.Context) -> None:
+    """Stop the Phoenix that `trace open` started."""
+    from tta_codegen.telemetry.phoenix import stop_phoenix  # noqa: PLC0415
+
+    pid = stop_phoenix(_settings(ctx).state_dir)
+    typer.echo(
+        f"stopped Phoenix (pid {pid})" if pid else "no Phoenix of ours is running"
+    )

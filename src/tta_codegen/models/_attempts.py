@@ -31,7 +31,13 @@ from tta_codegen.models.rate_limit import ProviderLimits
 from tta_codegen.models.stats import StatsStore
 from tta_codegen.settings import ModelEntry, Settings
 from tta_codegen.state import Attempt
-from tta_codegen.telemetry import genai
+from tta_codegen.telemetry.llm_attributes import (
+    answer_attributes,
+    cost_attributes,
+    prompt_attributes,
+    request_attributes,
+    response_attributes,
+)
 
 __all__ = ["Measured", "ModelCaller", "Plan", "Skip", "cost_of"]
 
@@ -120,7 +126,7 @@ class ModelCaller:
         with self._tracer.start_as_current_span(
             f"chat {entry.id}", kind=trace.SpanKind.CLIENT
         ) as span:
-            start_span(span, plan)
+            start_span(span, plan, self.settings.telemetry.capture_content)
             try:
                 async with self.limits.slot(entry.provider) as waited_s:
                     if waited_s > 0.001:
@@ -179,30 +185,40 @@ def record_answer(
 ) -> None:
     """The GenAI response attributes of a call's span (content only on opt-in)."""
     completion = measured.completion
-    if completion.response_model:
-        span.set_attribute(genai.GEN_AI_RESPONSE_MODEL, completion.response_model)
-    span.set_attribute(genai.GEN_AI_RESPONSE_FINISH_REASONS, [completion.finish_reason])
-    if completion.input_tokens is not None and completion.output_tokens is not None:
-        span.set_attribute(genai.GEN_AI_USAGE_INPUT_TOKENS, completion.input_tokens)
-        span.set_attribute(genai.GEN_AI_USAGE_OUTPUT_TOKENS, completion.output_tokens)
+    span.set_attributes(
+        response_attributes(
+            response_model=completion.response_model,
+            finish_reason=completion.finish_reason,
+            input_tokens=completion.input_tokens,
+            output_tokens=completion.output_tokens,
+        )
+    )
     if measured.cost is not None:
-        span.set_attribute(genai.TTA_COST_USD, float(measured.cost))
+        span.set_attributes(cost_attributes(measured.cost))
     if completion.cut_at_chars is not None:
         span.set_attribute("tta.answer_cut_at_chars", completion.cut_at_chars)
     if capture_content:
-        prompt = "\n\n".join(f"{m.role}: {m.content}" for m in plan.messages)
-        span.set_attribute("gen_ai.prompt", prompt)
-        span.set_attribute("gen_ai.completion", completion.text)
+        span.set_attributes(
+            answer_attributes(completion.text, completion.finish_reason)
+        )
 
 
-def start_span(span: trace.Span, plan: Plan) -> None:
-    span.set_attribute(genai.GEN_AI_OPERATION_NAME, "chat")
-    span.set_attribute(genai.GEN_AI_PROVIDER_NAME, plan.entry.provider)
-    span.set_attribute(genai.GEN_AI_REQUEST_MODEL, plan.entry.id)
-    span.set_attribute(genai.GEN_AI_REQUEST_MAX_TOKENS, plan.out_cap)
-    if plan.temperature is not None:
-        span.set_attribute(genai.GEN_AI_REQUEST_TEMPERATURE, plan.temperature)
-    span.set_attribute(genai.TTA_TEMPLATE, plan.template)
+def start_span(span: trace.Span, plan: Plan, capture_content: bool) -> None:
+    """The GenAI request attributes of a call's span, and the fallbacks before it
+    (the prompt only when content capture is on, so a failed call shows it too)."""
+    span.set_attributes(
+        request_attributes(
+            provider=plan.entry.provider,
+            model=plan.entry.id,
+            max_tokens=plan.out_cap,
+            temperature=plan.temperature,
+            template=plan.template,
+        )
+    )
+    if capture_content:
+        span.set_attributes(
+            prompt_attributes((m.role, m.content) for m in plan.messages)
+        )
     for previous in plan.attempts:
         span.add_event(
             "tta.fallback",

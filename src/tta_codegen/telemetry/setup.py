@@ -130,6 +130,7 @@ def setup_tracing(
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
+    from tta_codegen.telemetry.genai import OPENINFERENCE_PROJECT_NAME
     from tta_codegen.telemetry.local_store import LocalSpanExporter, ThreadIdPropagator
     from tta_codegen.telemetry.redacting_exporter import RedactingSpanExporter
 
@@ -139,6 +140,10 @@ def setup_tracing(
     resource = Resource.create()
     if str(resource.attributes.get(SERVICE_NAME, "")).startswith("unknown_service"):
         resource = resource.merge(Resource({SERVICE_NAME: service_name}))
+    if OPENINFERENCE_PROJECT_NAME not in resource.attributes:
+        # Phoenix files traces under this project (else under "default")
+        project = str(resource.attributes.get(SERVICE_NAME, service_name))
+        resource = resource.merge(Resource({OPENINFERENCE_PROJECT_NAME: project}))
     # sampler=None: the SDK reads OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG
     provider = TracerProvider(resource=resource)
     provider.add_span_processor(ThreadIdPropagator())
