@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest bench clean
+.PHONY: install run demo test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	scripts/install-system-deps
@@ -18,6 +18,10 @@ install: $(STAMP)
 ## make run TASK="a token-bucket rate limiter" ARGS="--out rate_limiter.py"
 run: install
 	$(BIN)/tta-codegen generate "$(TASK)" $(ARGS)
+
+## make demo: a whole run on a scripted model, no key needed
+demo: install
+	$(BIN)/tta-codegen demo
 
 lint: install
 	$(BIN)/ruff format --check src tests bench

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.live import Live
 
     from tta_codegen.events import Event
+    from tta_codegen.models import ChatModels
     from tta_codegen.result import RunResult
     from tta_codegen.settings import Settings
     from tta_codegen.state import CodegenRequest, ReviewDecision
@@ -26,12 +27,22 @@ if TYPE_CHECKING:
 __all__ = ["LiveView"]
 
 _TAIL_LINES = 12
+_TAIL_CHARS = 4096
+"""Characters of the streamed draft kept for the view: enough for its last lines,
+and a constant cost per token however long the answer grows."""
 
 
 class LiveView:
     """Consumes a run's events and draws them."""
 
-    def __init__(self, thread_id: str, *, show_tokens: bool, quiet: bool) -> None:
+    def __init__(
+        self,
+        thread_id: str,
+        *,
+        show_tokens: bool,
+        quiet: bool,
+        chat_models: ChatModels | None = None,
+    ) -> None:
         self.thread_id = thread_id
         self.show_tokens = show_tokens
         self.quiet = quiet
@@ -45,6 +56,8 @@ class LiveView:
         self.cost = 0.0
         self.tokens = 0
         self.started = time.monotonic()
+        self.chat_models = chat_models
+        """Answers the calls instead of the configured providers (the demo)."""
         self._live: Live | None = None
 
     async def drive(
@@ -79,7 +92,9 @@ class LiveView:
         from tta_codegen.events import RunFinished  # noqa: PLC0415
 
         result: RunResult | None = None
-        async with Codegen.open(settings, tracer=tracer) as session:
+        async with Codegen.open(
+            settings, tracer=tracer, chat_models=self.chat_models
+        ) as session:
             self._start()
             try:
                 async for event in session.events(
@@ -99,8 +114,8 @@ class LiveView:
             from rich.live import Live  # noqa: PLC0415
 
             self._live = Live(
-                self._render(),
                 console=self.console,
+                get_renderable=self._render,  # drawn at the refresh rate only
                 refresh_per_second=8,
                 transient=True,
             )
@@ -124,7 +139,7 @@ class LiveView:
                     self.draft = ""
                 line = f"[{node}] started (round {iteration})"
             case ev.TokenStreamed(text=text):
-                self.draft += text
+                self.draft = (self.draft + text)[-_TAIL_CHARS:]
                 if self.show_tokens and not self.interactive and not self.quiet:
                     sys.stderr.write(text)
                     sys.stderr.flush()
@@ -145,11 +160,9 @@ class LiveView:
                 line = f"[route] {route}: {reason}"
             case ev.NodeFinished(node=node, seconds=seconds):
                 line = f"[{node}] done in {seconds:.2f}s"
-        if self.quiet:
+        if self.quiet or self._live is not None:
             return
-        if self._live is not None:
-            self._live.update(self._render())
-        elif line is not None:
+        if line is not None:
             if self.draft and isinstance(event, ev.NodeFinished) and self.show_tokens:
                 sys.stderr.write("\n")
             self.console.print(line, markup=False)

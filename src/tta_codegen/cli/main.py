@@ -14,6 +14,7 @@ from typer.exceptions import Abort, Exit, TyperException
 
 from tta_codegen.cli import batch, context, models, openhands, runs, templates, trace
 from tta_codegen.cli import generate as generate_cmds
+from tta_codegen.cli.demo import demo as demo_command
 from tta_codegen.cli.report import report as report_command
 from tta_codegen.cli.validate import validate_command
 
@@ -88,6 +89,7 @@ def root(
         ctx.obj = Settings.load(config)  # a program may pass its own as ``obj``
 
 
+app.command("demo")(demo_command)
 app.command("generate")(generate_cmds.generate)
 app.command("resume")(generate_cmds.resume)
 app.command("batch")(batch.batch)
