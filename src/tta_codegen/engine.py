@@ -35,7 +35,7 @@ from tta_codegen.events import (
 from tta_codegen.findings import Finding
 from tta_codegen.graphs import CodegenGraph, build_graph
 from tta_codegen.models import Catalog, ChatModels, ModelGateway
-from tta_codegen.openhands import require_sdk
+from tta_codegen.openhands.availability import require_sdk
 from tta_codegen.result import RunResult, result_from_state
 from tta_codegen.runtime import Resources, RunContext
 from tta_codegen.settings import Settings

@@ -103,7 +103,8 @@ class CheckpointError(CodegenError):
 
 
 class StoreUnavailableError(CheckpointError):
-    """The checkpoint store stopped answering while a run was going on.
+    """A store a run depends on (the checkpoints, or the shared model stats and
+    budgets in Redis) cannot be reached or stopped answering.
 
     Every finished step before the outage is saved; the run resumes once the
     store is back.

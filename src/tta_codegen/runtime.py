@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from opentelemetry import trace
 from opentelemetry.trace import Tracer
 
-from tta_codegen.gates import Sandbox, create_sandbox
+from tta_codegen.gates.sandbox import Sandbox, create_sandbox
 from tta_codegen.models import ModelGateway
 from tta_codegen.prompts import PromptLibrary
 from tta_codegen.safety import SafetyChecker, load_safety_checker

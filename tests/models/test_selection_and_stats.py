@@ -192,14 +192,15 @@ def test_candidates_are_eligible_models_up_to_the_limit(
 
 
 @pytest.mark.integration
-async def test_unreachable_stats_redis_is_one_clear_config_error(
+async def test_unreachable_stats_redis_is_one_clear_store_error(
     make_settings: SettingsFactory, fake_llm: FakeOpenAIServer
 ) -> None:
-    from tta_codegen.errors import ConfigError
+    from tta_codegen.errors import ExitCode, StoreUnavailableError
 
     settings = make_settings(routing={"stats_url": "redis://:hunter2@127.0.0.1:9/0"})
     async with ModelGateway.open(settings) as gw:
-        with pytest.raises(ConfigError, match="routing.stats_url") as caught:
+        with pytest.raises(StoreUnavailableError, match="routing.stats_url") as caught:
             await gw.select(ModelRequirements())
     assert "hunter2" not in str(caught.value)
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
     assert fake_llm.calls() == []

@@ -5,21 +5,22 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import aiosqlite
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
 from tta_codegen.checkpoints.memory_saver import MemorySaver
-from tta_codegen.checkpoints.redis_saver import RedisSaver
 from tta_codegen.checkpoints.serde import make_serializer
 from tta_codegen.checkpoints.sqlite_saver import SqliteSaver
 from tta_codegen.checkpoints.urls import StoreURL, parse_store_url
 from tta_codegen.errors import CheckpointError, ConfigError
 from tta_codegen.settings import CheckpointSettings
+
+if TYPE_CHECKING:
+    from tta_codegen.checkpoints.redis_saver import RedisSaver
 
 __all__ = ["list_thread_ids", "open_checkpointer", "open_configured_checkpointer"]
 
@@ -101,6 +102,11 @@ async def _open_sqlite(store: StoreURL) -> AsyncIterator[SqliteSaver]:
 async def _open_redis(
     store: StoreURL, key_prefix: str, ttl_s: int | None, keep_last: int | None
 ) -> AsyncIterator[RedisSaver]:
+    from redis.asyncio import Redis  # noqa: PLC0415 (only for redis:// stores)
+    from redis.exceptions import RedisError  # noqa: PLC0415
+
+    from tta_codegen.checkpoints.redis_saver import RedisSaver  # noqa: PLC0415
+
     try:
         client = Redis.from_url(
             store.url, socket_connect_timeout=5, health_check_interval=30
@@ -141,6 +147,8 @@ async def list_thread_ids(
     saver: BaseCheckpointSaver[str], limit: int = 100
 ) -> list[str]:
     """Thread ids in the store, the most recently written first."""
+    from tta_codegen.checkpoints.redis_saver import RedisSaver  # noqa: PLC0415
+
     if isinstance(saver, RedisSaver):
         return await saver.alist_threads(limit)
     if isinstance(saver, SqliteSaver):

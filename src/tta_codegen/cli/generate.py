@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tta_codegen.cli._common import settings_of
+from tta_codegen.formats.choice import OutputFormat
 
 if TYPE_CHECKING:
     from tta_codegen.result import RunResult
@@ -17,8 +18,6 @@ if TYPE_CHECKING:
     from tta_codegen.state import CodegenRequest, ReviewDecision
 
 __all__ = ["generate", "resume"]
-
-FormatName = Literal["json", "sarif", "junit"]
 
 
 def generate(
@@ -71,7 +70,7 @@ def generate(
         typer.Option("--json", help="Print the result as one JSON object on stdout."),
     ] = False,
     output_format: Annotated[
-        FormatName | None,
+        OutputFormat | None,
         typer.Option("--format", help="Print the result as json, sarif or junit."),
     ] = None,
     no_stream: Annotated[
@@ -81,7 +80,7 @@ def generate(
 ) -> None:
     """Generate a module (and its tests) for TASK."""
     from tta_codegen.engine import new_thread_id  # noqa: PLC0415
-    from tta_codegen.formats import choose_format  # noqa: PLC0415
+    from tta_codegen.formats.choice import choose_format  # noqa: PLC0415
     from tta_codegen.inputs import build_request  # noqa: PLC0415
 
     settings = settings_of(ctx)
@@ -152,7 +151,7 @@ def _run(
     decision: ReviewDecision | None,
     thread_id: str,
     *,
-    output_format: FormatName | None,
+    output_format: OutputFormat | None,
     show_tokens: bool,
     quiet: bool,
 ) -> None:
@@ -181,7 +180,7 @@ def _report(
     result: RunResult,
     request: CodegenRequest | None,
     *,
-    output_format: FormatName | None,
+    output_format: OutputFormat | None,
     quiet: bool,
 ) -> None:
     from tta_codegen.cli.summary import print_summary  # noqa: PLC0415

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from tta_codegen.cli._common import settings_for
+from tta_codegen.formats.choice import OutputFormat
 
 if TYPE_CHECKING:
     from tta_codegen.state import GateReport
@@ -18,7 +19,6 @@ __all__ = ["app", "validate_command"]
 app = typer.Typer(help="Run the quality gates on existing code.", add_completion=False)
 
 ProfileName = Literal["development", "staging", "production"]
-FormatName = Literal["json", "sarif", "junit"]
 
 
 def _read(path: Path, what: str) -> str:
@@ -82,7 +82,7 @@ def validate_command(
         bool, typer.Option("--json", help="Print JSON (same as --format json).")
     ] = False,
     output_format: Annotated[
-        FormatName | None,
+        OutputFormat | None,
         typer.Option("--format", help="Print json, sarif (2.1.0) or junit (XML)."),
     ] = None,
     config: Annotated[
@@ -91,7 +91,8 @@ def validate_command(
 ) -> None:
     """Run the quality gates on FILE (and its tests); exit 1 when something blocks."""
     from tta_codegen.errors import InputError
-    from tta_codegen.formats import choose_format, render_validate
+    from tta_codegen.formats.choice import choose_format
+    from tta_codegen.formats.render import render_validate
     from tta_codegen.gates import create_sandbox, run_gates
 
     chosen = choose_format(output_format, as_json)

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from tta_codegen.errors import InputError
 from tta_codegen.formats._files import find_repo_root
+from tta_codegen.formats.choice import FORMATS, OutputFormat, choose_format
 from tta_codegen.formats.junit import junit_xml
 from tta_codegen.formats.sarif import sarif_log
 from tta_codegen.formats.subjects import (
@@ -30,21 +30,6 @@ __all__ = [
     "render_subjects",
     "render_validate",
 ]
-
-OutputFormat = Literal["json", "sarif", "junit"]
-FORMATS: tuple[OutputFormat, ...] = ("json", "sarif", "junit")
-
-
-def choose_format(
-    output_format: OutputFormat | None, json_flag: bool
-) -> OutputFormat | None:
-    """``--json`` is ``--format json``; asking for two formats is an input error."""
-    if json_flag and output_format not in (None, "json"):
-        raise InputError(
-            f"--json and --format {output_format} ask for two formats",
-            hint="give one of them",
-        )
-    return "json" if json_flag else output_format
 
 
 def render_subjects(

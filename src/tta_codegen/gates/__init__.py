@@ -5,12 +5,19 @@
 goes through; ``profiles`` holds the maturity profiles.
 """
 
-from tta_codegen.gates._process import ExecResult
-from tta_codegen.gates.flaky import drop_tests
-from tta_codegen.gates.mutation import Mutant, make_mutants
-from tta_codegen.gates.profiles import PROFILES, Profile, requirements_text
-from tta_codegen.gates.run import run_gates
-from tta_codegen.gates.sandbox import Sandbox, create_sandbox
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tta_codegen._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from tta_codegen.gates._process import ExecResult
+    from tta_codegen.gates.flaky import drop_tests
+    from tta_codegen.gates.mutation import Mutant, make_mutants
+    from tta_codegen.gates.profiles import PROFILES, Profile, requirements_text
+    from tta_codegen.gates.run import run_gates
+    from tta_codegen.gates.sandbox import Sandbox, create_sandbox
 
 __all__ = [
     "PROFILES",
@@ -24,3 +31,19 @@ __all__ = [
     "requirements_text",
     "run_gates",
 ]
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "ExecResult": "tta_codegen.gates._process",
+        "Mutant": "tta_codegen.gates.mutation",
+        "PROFILES": "tta_codegen.gates.profiles",
+        "Profile": "tta_codegen.gates.profiles",
+        "Sandbox": "tta_codegen.gates.sandbox",
+        "create_sandbox": "tta_codegen.gates.sandbox",
+        "drop_tests": "tta_codegen.gates.flaky",
+        "make_mutants": "tta_codegen.gates.mutation",
+        "requirements_text": "tta_codegen.gates.profiles",
+        "run_gates": "tta_codegen.gates.run",
+    },
+)

@@ -8,9 +8,10 @@ actual cost) or released; reservations of a crashed process expire.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import redis.asyncio as aioredis
+if TYPE_CHECKING:
+    import redis.asyncio as aioredis
 
 from tta_codegen.models._store import JsonDoc, LockedJsonFile, redis_errors
 

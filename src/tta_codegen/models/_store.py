@@ -16,12 +16,12 @@ import fcntl
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import redis.asyncio as aioredis
-from redis.exceptions import RedisError
+if TYPE_CHECKING:
+    import redis.asyncio as aioredis
 
-from tta_codegen.errors import ConfigError
+from tta_codegen.errors import ConfigError, StoreUnavailableError
 from tta_codegen.files import atomic_write
 
 __all__ = ["JsonDoc", "LockedJsonFile", "open_redis", "redis_errors"]
@@ -153,6 +153,9 @@ class LockedJsonFile:
 
 def open_redis(url: str) -> aioredis.Redis:
     """An asyncio Redis client for ``url`` (connects lazily)."""
+    import redis.asyncio as aioredis  # noqa: PLC0415 (only when Redis is used)
+    from redis.exceptions import RedisError  # noqa: PLC0415
+
     try:
         client: aioredis.Redis = aioredis.Redis.from_url(url, decode_responses=True)
     except (ValueError, RedisError) as exc:
@@ -164,12 +167,15 @@ def open_redis(url: str) -> aioredis.Redis:
 
 @contextlib.contextmanager
 def redis_errors() -> Iterator[None]:
-    """Translate Redis failures into a ConfigError naming the setting to check."""
+    """Translate Redis failures into a StoreUnavailableError naming the setting."""
+    from redis.exceptions import RedisError  # noqa: PLC0415
+
     try:
         yield
     except RedisError as exc:
-        raise ConfigError(
-            f"model stats store (routing.stats_url) failed: {type(exc).__name__}: "
-            f"{exc}",
-            hint="check that Redis is reachable, or unset routing.stats_url",
+        raise StoreUnavailableError(
+            f"the shared model stats store (routing.stats_url) stopped answering: "
+            f"{type(exc).__name__}: {exc}",
+            hint="check that Redis is reachable, or unset routing.stats_url; "
+            "finished steps are kept",
         ) from None

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 
-import redis.asyncio as aioredis
-from redis.exceptions import WatchError
+if TYPE_CHECKING:
+    import redis.asyncio as aioredis
 
 from tta_codegen.models._store import JsonDoc, LockedJsonFile, redis_errors
 from tta_codegen.settings import Settings
@@ -148,6 +148,8 @@ class RedisBreakerStore:
         return f"{self._prefix}:breaker:{model}"
 
     async def update(self, model: str, fn: Transition[T]) -> T:
+        from redis.exceptions import WatchError  # noqa: PLC0415 (Redis paths only)
+
         key = self._key(model)
         with redis_errors():
             async with self._redis.pipeline(transaction=True) as pipe:
@@ -163,7 +165,7 @@ class RedisBreakerStore:
                             pipe.hset(key, mapping=new.to_fields())  # type: ignore[arg-type]
                         await pipe.execute()
                         return result
-                    except WatchError:
+                    except WatchError:  # another process changed it: try again
                         continue
 
     async def read(self, models: Iterable[str]) -> dict[str, BreakerState]:

@@ -16,8 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-import redis.asyncio as aioredis
+if TYPE_CHECKING:
+    import redis.asyncio as aioredis
 
 from tta_codegen.errors import BudgetExceededError
 from tta_codegen.models._ledger import DailyLedger, FileLedger, FreeCounter, RedisLedger

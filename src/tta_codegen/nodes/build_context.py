@@ -7,8 +7,7 @@ from pathlib import Path
 
 from langgraph.runtime import Runtime
 
-from tta_codegen.context import build_context as build_bundle
-from tta_codegen.gates import requirements_text
+from tta_codegen.gates.profiles import requirements_text
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState, ContextBundle
 
@@ -23,6 +22,8 @@ async def build_context(
     roots = [Path(p) for p in request.context_paths] + list(settings.context.roots)
     if not roots:
         return {"context": ContextBundle(requirements=requirements)}
+    from tta_codegen.context.build import build_context as build_bundle  # noqa: PLC0415 (index only when asked)
+
     bundle = await asyncio.to_thread(
         build_bundle,
         request.task,

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
-from tta_codegen.context import render_context
+from tta_codegen.context.render import render_context
 from tta_codegen.errors import ModelUnavailableError
 from tta_codegen.findings import Finding
 from tta_codegen.models import Catalog, api_key
 from tta_codegen.nodes._llm import candidates
-from tta_codegen.openhands import OpenHandsJob, OpenHandsResult, run_openhands
+from tta_codegen.openhands.job import OpenHandsJob, OpenHandsResult
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState, ContextBundle, LLMCall, latest_findings
 
@@ -53,6 +53,8 @@ async def openhands(state: CodegenState, runtime: Runtime[RunContext]) -> Codege
         output_cost_per_mtok=entry.output_cost_per_mtok,
         extra_headers=provider.headers,
     )
+    from tta_codegen.openhands.runner import run_openhands  # noqa: PLC0415
+
     result = await run_openhands(job, settings=settings.openhands)
     call = LLMCall(
         node="openhands",

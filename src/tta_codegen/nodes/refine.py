@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
-from tta_codegen.context import render_context
+from tta_codegen.context.render import render_context
 from tta_codegen.findings import Finding, Target, code_blocked, unique_by_fingerprint
 from tta_codegen.naming import module_file_name, tests_file_name
 from tta_codegen.nodes._llm import ask_for_python, unusable_answer

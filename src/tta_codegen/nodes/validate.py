@@ -10,7 +10,6 @@ from tta_codegen.findings import (
     code_blocked,
     unique_by_fingerprint,
 )
-from tta_codegen.gates import run_gates
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState, GateReport
 
@@ -23,6 +22,8 @@ async def validate(state: CodegenState, runtime: Runtime[RunContext]) -> Codegen
     tests = state.get("tests")
     answer = state.get("answer_findings", [])
     if code:
+        from tta_codegen.gates.run import run_gates  # noqa: PLC0415 (after the first request)
+
         report = await run_gates(
             code,
             tests,

@@ -64,9 +64,17 @@ def _environment() -> SandboxedEnvironment:
     return env
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML has it (about ten times faster)."""
+
+
+def _read_yaml(path: Path) -> object:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506
+
+
 def _load_file(path: Path, env: SandboxedEnvironment) -> PromptTemplate:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = _read_yaml(path)
     except (OSError, yaml.YAMLError) as exc:
         raise TemplateError(f"cannot read template {path}: {exc}") from None
     if not isinstance(data, dict):
@@ -124,7 +132,7 @@ def _registry_pins(folder: Path) -> dict[str, int]:
     if not path.is_file():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = _read_yaml(path) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise TemplateError(f"cannot read {path}: {exc}") from None
     latest = data.get("latest", {}) if isinstance(data, dict) else None
