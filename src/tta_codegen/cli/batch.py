@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tta_codegen.cli._common import err_console, out_console, settings_of
+from tta_codegen.errors import ExitCode
 
 if TYPE_CHECKING:
     from tta_codegen.batch import BatchOutcome, PlannedTask
@@ -45,7 +46,7 @@ def batch(
             f"{tasks_file} --resume",
             file=sys.stderr,
         )
-        raise typer.Exit(130) from None
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
     _print_summary(name, outcomes, json_output=json_output)
     raise typer.Exit(_exit_code(outcomes))
 

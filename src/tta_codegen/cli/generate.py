@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tta_codegen.cli._common import settings_of
+from tta_codegen.errors import ExitCode
 from tta_codegen.formats.choice import OutputFormat
 
 if TYPE_CHECKING:
@@ -168,7 +169,7 @@ def _run(
             f"  tta-codegen resume {thread_id}",
             file=sys.stderr,
         )
-        raise typer.Exit(130) from None
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
     except CodegenError:
         view.close()
         raise

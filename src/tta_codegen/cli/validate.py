@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from tta_codegen.cli._common import settings_for
+from tta_codegen.errors import ExitCode
 from tta_codegen.formats.choice import OutputFormat
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def validate_command(
         )
     else:
         _print_table(report)
-    raise typer.Exit(0 if report.passed else 1)
+    raise typer.Exit(ExitCode.SUCCEEDED if report.passed else ExitCode.GATES_FAILED)
 
 
 app.command("validate")(validate_command)
