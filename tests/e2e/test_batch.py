@@ -23,7 +23,7 @@ def answer_by_prompt(request: RecordedRequest) -> Reply:
             break
     else:
         module = "calc"
-    if "pytest" in request.messages[0].get("content", "") or "tests" in prompt[:400]:
+    if "pytest tests" in str(request.messages[0].get("content", "")):
         return Reply(content=fenced(GOOD_TESTS.replace("calc", module)))
     return Reply(content=fenced(GOOD_CODE))
 

@@ -103,7 +103,9 @@ def test_unusable_answers_become_findings_not_crashes(
     )
     assert proc.returncode == 1, proc.stderr
     result = json.loads(proc.stdout)
-    assert [f["gate"] for f in result["findings"]] == ["parse"]
+    assert [(f["gate"], f["code"]) for f in result["findings"]] == [
+        ("answer", "refusal")
+    ]
     assert "Traceback" not in proc.stderr
 
 

@@ -9,6 +9,7 @@ from tests.nodes.conftest import Recorder
 from tests.samples import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced
 
 from tta_codegen.findings import Finding
+from tta_codegen.models import Completion
 from tta_codegen.nodes.generate import generate
 from tta_codegen.nodes.generate_tests import generate_tests
 from tta_codegen.nodes.refine import refine
@@ -59,17 +60,57 @@ async def test_generate_keeps_the_module_from_a_prose_answer(
     assert streamed == fenced(GOOD_CODE, "Sure! Here it is:")
 
 
-async def test_an_answer_without_python_is_a_parse_finding(node_runtime: Any) -> None:
+async def test_a_refusal_is_an_answer_finding(node_runtime: Any) -> None:
     model = FunctionChatModel.from_answers("I cannot help with that.")
     async with node_runtime(model) as runtime:
         update = await generate(state(), runtime)
     assert update["code"] is None
     (finding,) = update["answer_findings"]
-    assert (finding.gate, finding.code, finding.path) == (
-        "parse",
-        "no-python",
+    assert (finding.gate, finding.code, finding.path, finding.blocking) == (
+        "answer",
+        "refusal",
         "calc.py",
+        True,
     )
+
+
+async def test_a_cut_answer_is_continued_in_the_same_node(node_runtime: Any) -> None:
+    head, tail = GOOD_CODE[:60], GOOD_CODE[60:]
+    model = FunctionChatModel.from_answers(
+        Completion(text=f"```python\n{head}", finish_reason="length"),
+        f"```python\n{tail}```",
+    )
+    async with node_runtime(model) as runtime:
+        update = await generate(state(), runtime)
+    assert update["code"] == GOOD_CODE
+    assert [c.finish_reason for c in update["calls"]] == ["length", "stop"]
+    assert "cut off at the output limit" in model.calls[1].prompt
+
+
+async def test_a_cut_answer_that_stays_cut_is_never_gated_as_whole(
+    node_runtime: Any,
+) -> None:
+    cut = Completion(text=f"```python\n{GOOD_CODE[:60]}", finish_reason="length")
+    model = FunctionChatModel.from_answers(cut, cut)
+    async with node_runtime(model) as runtime:
+        update = await generate(state(), runtime)
+    assert update["code"] is None
+    assert [f.code for f in update["answer_findings"]] == ["truncated"]
+
+
+async def test_a_partial_refinement_keeps_the_rest_of_the_module(
+    node_runtime: Any,
+) -> None:
+    fixed_add = GOOD_CODE[GOOD_CODE.index("def add") :]
+    model = FunctionChatModel.from_answers(
+        "Only `add` changes:\n"
+        + fenced("# ... rest of the module unchanged ...\n\n\n" + fixed_add)
+    )
+    before = state(code=BUGGY_CODE, report=GateReport(findings=(UNDEFINED,)))
+    async with node_runtime(model) as runtime:
+        update = await refine(before, runtime)
+    assert update["code"] == GOOD_CODE
+    assert [f.code for f in update["answer_findings"]] == ["names-restored"]
 
 
 async def test_refine_sends_the_findings_and_counts_the_round(

@@ -27,7 +27,8 @@ def _outcome(update: CodegenState) -> str:
     report = update.get("report")
     if report is not None:
         return "passed" if report.passed else "findings"
-    return "unusable_answer" if update.get("answer_findings") else "ok"
+    unusable = any(f.blocking for f in update.get("answer_findings", []))
+    return "unusable_answer" if unusable else "ok"
 
 
 def instrumented(name: str, node: NodeFn) -> NodeFn:

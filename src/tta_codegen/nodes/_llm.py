@@ -1,4 +1,10 @@
-"""The one way nodes talk to a model: render a template, stream, parse."""
+"""The one way nodes ask a model for a file: render, stream, read the answer.
+
+An answer is read with ``tta_codegen.answers.read_module_answer`` (prose, several
+blocks, partial answers, diffs, ...). An answer cut at the output token limit gets
+one continuation request in the same node; what is still unusable becomes
+findings the next refinement sees, never half a file gated as whole.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +14,39 @@ from dataclasses import dataclass
 from langgraph.runtime import Runtime
 from opentelemetry import trace
 
-from tta_codegen.findings import Finding
+from tta_codegen.answers import ModuleAnswer, blocks, read_module_answer
+from tta_codegen.answers.fences import unterminated_block
+from tta_codegen.findings import Finding, Target
 from tta_codegen.models import ChatMessage, ChatResult
 from tta_codegen.models import candidates as ranked_ids
-from tta_codegen.nodes.parse import extract_python
 from tta_codegen.runtime import RunContext
-from tta_codegen.state import CodegenState, models_down, usage_of
+from tta_codegen.state import CodegenState, LLMCall, models_down, usage_of
 
-__all__ = ["Draft", "ask_for_python", "candidates", "unusable_answer"]
+__all__ = ["Draft", "ask_for_file", "candidates"]
+
+CONTINUE = (
+    "Your answer was cut off at the output limit. Continue exactly where it "
+    "stopped: send only the rest of the file, starting with the next character, "
+    "in one ```python block."
+)
 
 
 @dataclass(frozen=True)
 class Draft:
-    """A model's answer reduced to the Python it holds (None when unusable)."""
+    """A model's answer read as the file asked for."""
 
-    source: str | None
-    result: ChatResult
+    answer: ModuleAnswer
+    calls: list[LLMCall]
+    """Every call made for it (a continuation adds one)."""
+
+    @property
+    def source(self) -> str | None:
+        """The complete file, or None when the answer could not be used."""
+        return self.answer.source
+
+    def findings(self, *, path: str, target: Target) -> list[Finding]:
+        """What reading the answer found, as findings on ``path``."""
+        return [n.finding(path=path, target=target) for n in self.answer.notes]
 
 
 def candidates(state: CodegenState, limit: int) -> list[str]:
@@ -37,49 +60,83 @@ def candidates(state: CodegenState, limit: int) -> list[str]:
     return [m for m in ranked if m not in down] + [m for m in ranked if m in down]
 
 
-async def ask_for_python(
+async def ask_for_file(
     state: CodegenState,
     runtime: Runtime[RunContext],
     *,
     node: str,
     template: str,
     variables: Mapping[str, object],
-    prefer: str | None = None,
+    target: Target,
+    previous: str | None = None,
 ) -> Draft:
-    """Render ``template``, stream the answer (tokens go to the custom stream),
-    and extract the Python module from it."""
+    """Render ``template``, stream the answer (tokens go to the custom stream)
+    and read the file ``target`` out of it (``previous``: its current draft)."""
     ctx = runtime.context
     prompt = ctx.prompts.render(template, variables)
+    messages = [ChatMessage("system", prompt.system), ChatMessage("user", prompt.user)]
+    module = state["request"].module_name
+    first = await _chat(state, runtime, node, prompt.template_id, messages, [])
+    answer = _read(first, module, previous, target)
+    calls = [first.call]
+    if answer.partial is not None and first.call.finish_reason == "length":
+        follow = [
+            *messages,
+            ChatMessage("assistant", first.text),
+            ChatMessage("user", CONTINUE),
+        ]
+        more = await _chat(state, runtime, node, prompt.template_id, follow, calls)
+        calls.append(more.call)
+        answer = read_module_answer(
+            f"```python\n{answer.partial}{_continuation(more.text)}```",
+            module_name=module,
+            previous=previous,
+            finish_reason=more.call.finish_reason,
+            target=target,
+        )
+    return Draft(answer, calls)
+
+
+def _continuation(text: str) -> str:
+    """The code of a continuation answer (inside its fence, when it has one)."""
+    found = blocks(text) or [b for b in [unterminated_block(text)] if b is not None]
+    return found[0].text if found else text
+
+
+def _read(
+    result: ChatResult, module: str, previous: str | None, target: Target
+) -> ModuleAnswer:
+    return read_module_answer(
+        result.text,
+        module_name=module,
+        previous=previous,
+        finish_reason=result.call.finish_reason,
+        target=target,
+    )
+
+
+async def _chat(
+    state: CodegenState,
+    runtime: Runtime[RunContext],
+    node: str,
+    template: str,
+    messages: list[ChatMessage],
+    earlier: list[LLMCall],
+) -> ChatResult:
+    ctx = runtime.context
     writer = runtime.stream_writer
 
     def on_token(text: str) -> None:
         writer({"event": "token", "node": node, "text": text})
 
-    messages = [ChatMessage("system", prompt.system), ChatMessage("user", prompt.user)]
-    spent = usage_of(state.get("calls", [])).cost_usd
-    result = await ctx.gateway.chat(
+    calls = [*state.get("calls", []), *earlier]
+    return await ctx.gateway.chat(
         messages,
         candidates=candidates(state, ctx.settings.routing.max_candidates),
         node=node,
-        template=prompt.template_id,
-        run_spent=spent,
+        template=template,
+        run_spent=usage_of(calls).cost_usd,
         max_output_tokens=ctx.settings.generation.max_output_tokens,
         temperature=ctx.settings.generation.temperature,
         on_token=on_token,
-    )
-    return Draft(source=extract_python(result.text, prefer=prefer), result=result)
-
-
-def unusable_answer(node: str, *, target: str, path: str) -> Finding:
-    """The finding recorded when an answer holds no usable Python."""
-    return Finding(
-        gate="parse",
-        severity="error",
-        code="no-python",
-        message=(
-            f"the {node} answer held no Python module; answer with the complete "
-            "file in one ```python fenced block"
-        ),
-        path=path,
-        target="tests" if target == "tests" else "code",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from langgraph.runtime import Runtime
 
 from tta_codegen.naming import tests_file_name
-from tta_codegen.nodes._llm import ask_for_python, unusable_answer
+from tta_codegen.nodes._llm import ask_for_file
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState
 
@@ -17,7 +17,7 @@ async def generate_tests(
 ) -> CodegenState:
     """Ask for tests that import the module by its name (from --out)."""
     request = state["request"]
-    draft = await ask_for_python(
+    draft = await ask_for_file(
         state,
         runtime,
         node="generate_tests",
@@ -28,13 +28,12 @@ async def generate_tests(
             "code": state.get("code") or "",
             "existing_tests": request.existing_tests or "",
         },
-        prefer=request.module_name,
+        target="tests",
     )
-    path = tests_file_name(request.module_name)
     return {
         "tests": draft.source,
-        "answer_findings": []
-        if draft.source
-        else [unusable_answer("generate_tests", target="tests", path=path)],
-        "calls": [draft.result.call],
+        "answer_findings": draft.findings(
+            path=tests_file_name(request.module_name), target="tests"
+        ),
+        "calls": draft.calls,
     }

@@ -7,7 +7,7 @@ from langgraph.runtime import Runtime
 from tta_codegen.context.render import render_context
 from tta_codegen.findings import Finding, Target, code_blocked, unique_by_fingerprint
 from tta_codegen.naming import module_file_name, tests_file_name
-from tta_codegen.nodes._llm import ask_for_python, unusable_answer
+from tta_codegen.nodes._llm import ask_for_file
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState, ContextBundle, latest_findings
 
@@ -47,31 +47,31 @@ async def refine(state: CodegenState, runtime: Runtime[RunContext]) -> CodegenSt
         variables["requirements"] = context.requirements
     else:
         variables["tests"] = state.get("tests") or ""
-    draft = await ask_for_python(
+    previous = state.get("code") if target == "code" else state.get("tests")
+    draft = await ask_for_file(
         state,
         runtime,
         node="refine",
         template=CODE_TEMPLATE if target == "code" else TESTS_TEMPLATE,
         variables=variables,
-        prefer=None if target == "code" else request.module_name,
+        target=target,
+        previous=previous,
+    )
+    path = (
+        module_file_name(request.module_name)
+        if target == "code"
+        else tests_file_name(request.module_name)
     )
     update: CodegenState = {
         "iteration": state.get("iteration", 0) + 1,
-        "calls": [draft.result.call],
-        "answer_findings": [],
+        "calls": draft.calls,
+        "answer_findings": draft.findings(path=path, target=target),
     }
     if draft.source is None:
-        path = (
-            module_file_name(request.module_name)
-            if target == "code"
-            else tests_file_name(request.module_name)
-        )
-        update["answer_findings"] = [
-            unusable_answer("refine", target=target, path=path)
-        ]
-    elif target == "code":
+        return update
+    if target == "code":
         update["code"] = draft.source
-        update["draft_model"] = draft.result.call.model
+        update["draft_model"] = draft.calls[-1].model
         update["code_is_new"] = True
     else:
         update["tests"] = draft.source
