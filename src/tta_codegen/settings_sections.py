@@ -101,7 +101,8 @@ class CheckpointSettings(_Section):
     """Where runs are checkpointed."""
 
     url: str = "sqlite:///" + str(default_state_dir() / "checkpoints.sqlite")
-    """memory://, sqlite:///path, redis://[:password@]host:port/db or rediss://."""
+    """memory://, sqlite:///path, redis://[:password@]host:port/db, rediss://,
+    or postgresql://user[:password]@host:port/dbname (also postgres://)."""
     key_prefix: str = "tta-codegen"
     """Redis key prefix, so one Redis can serve several apps."""
     ttl_s: int | None = None

@@ -1,4 +1,4 @@
-"""Checkpoint stores: memory, SQLite (default) and plain Redis.
+"""Checkpoint stores: memory, SQLite (default), plain Redis and PostgreSQL.
 
 ``open_checkpointer(url)`` yields a LangGraph saver for the URL; every backend
 decodes with ``make_serializer()`` (strict allow-list of our state types), and
@@ -12,6 +12,7 @@ from tta_codegen.checkpoints.factory import (
 )
 from tta_codegen.checkpoints.memory_saver import MemorySaver
 from tta_codegen.checkpoints.migrate import ensure_compatible
+from tta_codegen.checkpoints.postgres_saver import PostgresSaver
 from tta_codegen.checkpoints.redis_saver import RedisSaver
 from tta_codegen.checkpoints.serde import StrictSerializer, make_serializer
 from tta_codegen.checkpoints.sqlite_saver import SqliteSaver
@@ -19,6 +20,7 @@ from tta_codegen.checkpoints.urls import parse_store_url, redact_url
 
 __all__ = [
     "MemorySaver",
+    "PostgresSaver",
     "RedisSaver",
     "SqliteSaver",
     "StrictSerializer",

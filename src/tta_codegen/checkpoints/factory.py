@@ -14,6 +14,8 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from tta_codegen.checkpoints.memory_saver import MemorySaver
+from tta_codegen.checkpoints.postgres_open import open_postgres
+from tta_codegen.checkpoints.postgres_saver import PostgresSaver
 from tta_codegen.checkpoints.redis_saver import RedisSaver
 from tta_codegen.checkpoints.serde import make_serializer
 from tta_codegen.checkpoints.sqlite_saver import SqliteSaver
@@ -37,7 +39,9 @@ async def open_checkpointer(
     ``memory://`` (this process only), ``sqlite:///path`` (file created with
     its parent directories; WAL, synchronous=NORMAL) or
     ``redis://[:password@]host:port/db`` / ``rediss://`` (plain Redis 6.2+ or
-    Valkey; ``key_prefix``, ``ttl_s`` and ``keep_last`` apply to Redis only).
+    Valkey; ``key_prefix``, ``ttl_s`` and ``keep_last`` apply to Redis only) or
+    ``postgresql://user[:password]@host:port/dbname`` / ``postgres://``
+    (tables created on first open).
     Raises ``ConfigError`` for a bad URL and ``CheckpointError`` when the store
     cannot be opened. Every backend decodes with the strict serializer.
     """
@@ -51,6 +55,9 @@ async def open_checkpointer(
     elif store.kind == "sqlite":
         async with _open_sqlite(store) as saver:
             yield saver
+    elif store.kind == "postgres":
+        async with open_postgres(store) as pg_saver:
+            yield pg_saver
     else:
         async with _open_redis(store, key_prefix, ttl_s, keep_last) as redis_saver:
             yield redis_saver
@@ -140,7 +147,7 @@ async def list_thread_ids(
     """Thread ids in the store, the most recently written first."""
     if isinstance(saver, RedisSaver):
         return await saver.alist_threads(limit)
-    if isinstance(saver, SqliteSaver):
+    if isinstance(saver, (SqliteSaver, PostgresSaver)):
         return await saver.list_thread_ids(limit)
     if isinstance(saver, InMemorySaver):
         newest = {
