@@ -28,7 +28,7 @@ from tta_codegen.checkpoints import (
     list_thread_ids,
     open_checkpointer,
 )
-from tta_codegen.checkpoints.postgres_open import POOL_MAX, POOL_MIN
+from tta_codegen.checkpoints.postgres_open import IDLE_CHECK_S, POOL_MAX, POOL_MIN
 from tta_codegen.errors import CheckpointError
 from tta_codegen.testing.postgres_server import with_search_path
 
@@ -326,6 +326,7 @@ async def test_a_connection_the_server_dropped_is_replaced_quietly(
             name = await (await conn.execute("SHOW application_name")).fetchone()
         async with raw(pg_url) as conn:
             await conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        await asyncio.sleep(IDLE_CHECK_S + 0.1)  # a pause, as for an LLM call
 
         await put_chain(saver, "t", 1)  # as after a server restart
 

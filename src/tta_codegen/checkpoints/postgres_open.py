@@ -4,10 +4,12 @@ hand the saver a small connection pool.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
@@ -19,7 +21,14 @@ from tta_codegen.checkpoints.serde import make_serializer
 from tta_codegen.checkpoints.urls import StoreURL
 from tta_codegen.errors import CheckpointError
 
-__all__ = ["APPLICATION_NAME", "POOL_MAX", "POOL_MIN", "open_postgres"]
+__all__ = [
+    "APPLICATION_NAME",
+    "IDLE_CHECK_S",
+    "POOL_MAX",
+    "POOL_MIN",
+    "IdleCheck",
+    "open_postgres",
+]
 
 POOL_MIN = 1
 """Connections kept open."""
@@ -27,8 +36,11 @@ POOL_MAX = 2
 """At most this many. The official saver runs one statement group at a time
 per saver (it holds an asyncio lock around each), so a process needs one
 connection; the second lets a replacement open while a broken one is
-discarded. Each connection is checked (one empty query) when taken from the
-pool, so one the server dropped is replaced instead of failing a write."""
+discarded."""
+IDLE_CHECK_S = 1.0
+"""A connection idle longer than this is checked (one empty query) before use,
+so one the server dropped meanwhile is replaced instead of failing a write.
+Writes in a burst (one graph step after another) skip the round trip."""
 CONNECT_TIMEOUT_S = 5
 """Used unless the URL sets ``connect_timeout``."""
 APPLICATION_NAME = "tta-codegen"
@@ -50,6 +62,27 @@ def _connect_kwargs(store: StoreURL) -> dict[str, Any]:
     return kwargs
 
 
+class IdleCheck:
+    """The pool's ``check`` and ``reset`` callbacks: check only idle connections."""
+
+    def __init__(self, idle_s: float = IDLE_CHECK_S) -> None:
+        self.idle_s = idle_s
+        """Connections returned to the pool longer ago than this are checked."""
+        self._returned: WeakKeyDictionary[psycopg.AsyncConnection[Any], float] = (
+            WeakKeyDictionary()
+        )
+
+    async def returned(self, conn: psycopg.AsyncConnection[Any]) -> None:
+        """Note when ``conn`` went back to the pool."""
+        self._returned[conn] = time.monotonic()
+
+    async def check(self, conn: psycopg.AsyncConnection[Any]) -> None:
+        """Raise if ``conn`` was idle for a while and no longer works."""
+        since = self._returned.get(conn)
+        if since is None or time.monotonic() - since > self.idle_s:
+            await AsyncConnectionPool.check_connection(conn)
+
+
 def _scrubbed(exc: BaseException, store: StoreURL) -> str:
     lines = str(exc).strip().splitlines()
     text = lines[0] if lines else ""
@@ -60,6 +93,24 @@ def _scrubbed(exc: BaseException, store: StoreURL) -> str:
     if password:
         text = text.replace(password, "***")
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _pool(
+    store: StoreURL, kwargs: dict[str, Any]
+) -> AsyncConnectionPool[psycopg.AsyncConnection[Any]]:
+    """The saver's pool, not yet open."""
+    idle = IdleCheck()
+    return AsyncConnectionPool(
+        store.url,
+        kwargs=kwargs,
+        min_size=POOL_MIN,
+        max_size=POOL_MAX,
+        open=False,
+        check=idle.check,
+        reset=idle.returned,
+        name="tta-codegen-checkpoints",
+        num_workers=1,
+    )
 
 
 @asynccontextmanager
@@ -87,16 +138,7 @@ async def open_postgres(store: StoreURL) -> AsyncIterator[PostgresSaver]:
             f"{_scrubbed(exc, store)}",
             hint="the user needs CREATE rights on the database's schema",
         ) from None
-    pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] = AsyncConnectionPool(
-        store.url,
-        kwargs=kwargs,
-        min_size=POOL_MIN,
-        max_size=POOL_MAX,
-        open=False,
-        check=AsyncConnectionPool.check_connection,
-        name="tta-codegen-checkpoints",
-        num_workers=1,
-    )
+    pool = _pool(store, kwargs)
     try:
         await pool.open(wait=True, timeout=float(CONNECT_TIMEOUT_S * 2))
     except psycopg.Error as exc:
