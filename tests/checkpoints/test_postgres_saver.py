@@ -121,6 +121,12 @@ async def test_a_role_without_create_rights_uses_existing_tables(
         "TO {role}",
     ]
     async with raw(postgres_url) as conn:
+        cur = await conn.execute(
+            "SELECT rolsuper OR rolcreaterole FROM pg_roles"
+            " WHERE rolname = current_user"
+        )
+        if not (row := await cur.fetchone()) or not row[0]:
+            pytest.skip("the DATABASE_URL user may not create roles")
         for grant in grants:
             await conn.execute(
                 sql.SQL(grant).format(  # type: ignore[arg-type]
