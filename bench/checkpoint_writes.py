@@ -1,7 +1,9 @@
 """Checkpoint write latency per backend: median and p95 per aput / aput_writes.
 
 Run: PYTHONPATH=src /work/venv/bin/python bench/checkpoint_writes.py [--n 500]
-Prints one JSON object. Redis is $REDIS_URL or a throwaway loopback server.
+Prints one JSON object. Redis is $REDIS_URL or a throwaway loopback server;
+PostgreSQL is $DATABASE_URL or a throwaway server (a scratch schema either way;
+left out when neither is possible).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, ExitStack, asynccontextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,12 +26,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import aiosqlite  # noqa: E402
+import psycopg  # noqa: E402
 from langchain_core.runnables import RunnableConfig  # noqa: E402
 from langgraph.checkpoint.base import BaseCheckpointSaver  # noqa: E402
 from langgraph.checkpoint.conformance.test_utils import (  # noqa: E402
     generate_checkpoint,
     generate_metadata,
 )
+from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver  # noqa: E402
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver  # noqa: E402
 
 from tta_codegen.checkpoints import open_checkpointer  # noqa: E402
@@ -41,6 +45,11 @@ from tta_codegen.state import (  # noqa: E402
     ContextChunk,
     GateReport,
     LLMCall,
+)
+from tta_codegen.testing.postgres_server import (  # noqa: E402
+    PostgresUnavailable,
+    scratch_schema,
+    throwaway_postgres,
 )
 from tta_codegen.testing.redis_server import throwaway_redis  # noqa: E402
 
@@ -146,6 +155,23 @@ async def ping_floor(redis_url: str, n: int, into: Samples) -> None:
         await client.aclose()
 
 
+async def select_floor(pg_url: str, n: int, into: Samples) -> None:
+    """One ``SELECT 1`` on one psycopg connection: the floor of a Postgres write."""
+    async with await psycopg.AsyncConnection.connect(pg_url, autocommit=True) as conn:
+        for i in range(n + 50):
+            start = time.perf_counter_ns()
+            await conn.execute("SELECT 1")
+            if i >= 50:
+                into.setdefault("select_1", []).append(time.perf_counter_ns() - start)
+
+
+@asynccontextmanager
+async def official_postgres(pg_url: str) -> AsyncIterator[BaseCheckpointSaver[Any]]:
+    """LangGraph's AsyncPostgresSaver as documented: one connection, its serde."""
+    async with AsyncPostgresSaver.from_conn_string(pg_url) as saver:
+        yield saver
+
+
 @asynccontextmanager
 async def official_sqlite(path: Path) -> AsyncIterator[BaseCheckpointSaver[Any]]:
     """LangGraph's AsyncSqliteSaver as shipped (synchronous=FULL, default serde)."""
@@ -153,7 +179,9 @@ async def official_sqlite(path: Path) -> AsyncIterator[BaseCheckpointSaver[Any]]
         yield AsyncSqliteSaver(conn)
 
 
-async def run(n: int, rounds: int, redis_url: str, workdir: Path) -> dict[str, Any]:
+async def run(
+    n: int, rounds: int, redis_url: str, pg_url: str | None, workdir: Path
+) -> dict[str, Any]:
     """Every backend and size once per round (interleaved, to spread noise)."""
     backends: dict[str, Opener] = {
         "memory": lambda: open_checkpointer("memory://"),
@@ -164,9 +192,17 @@ async def run(n: int, rounds: int, redis_url: str, workdir: Path) -> dict[str, A
             redis_url, key_prefix="bench-ttl", ttl_s=3600, keep_last=20
         ),
     }
+    if pg_url is not None:
+        backends["postgres"] = lambda: open_checkpointer(pg_url)
+        backends["postgres-official-defaults"] = lambda: official_postgres(pg_url)
     samples: dict[str, dict[str, Samples]] = {"redis-ping (floor)": {"-": {}}}
+    if pg_url is not None:
+        samples["postgres-select-1 (floor)"] = {"-": {}}
     for _ in range(rounds):
         await ping_floor(redis_url, n, samples["redis-ping (floor)"]["-"])
+        if pg_url is not None:
+            floor = samples["postgres-select-1 (floor)"]["-"]
+            await select_floor(pg_url, n, floor)
         for name, opener in backends.items():
             for size, state in (("small", small_state()), ("20KiB", large_state())):
                 async with opener() as saver:
@@ -193,14 +229,29 @@ async def server_version(redis_url: str) -> str:
         await client.aclose()
 
 
+def postgres(stack: ExitStack) -> tuple[str | None, str]:
+    """A scratch schema on $DATABASE_URL or a throwaway server, and its version."""
+    try:
+        server = stack.enter_context(throwaway_postgres())
+    except PostgresUnavailable as exc:
+        return None, f"not measured: {exc}"
+    url = stack.enter_context(scratch_schema(server, "bench"))
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+    return url, f"PostgreSQL {row[0] if row else '?'}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=300, help="writes per round")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
     args = parser.parse_args()
     load_before = os.getloadavg()
-    with throwaway_redis() as redis_url, tempfile.TemporaryDirectory() as tmp:
-        results = asyncio.run(run(args.n, args.rounds, redis_url, Path(tmp)))
+    with ExitStack() as stack:
+        redis_url = stack.enter_context(throwaway_redis())
+        tmp = stack.enter_context(tempfile.TemporaryDirectory())
+        pg_url, pg_version = postgres(stack)
+        results = asyncio.run(run(args.n, args.rounds, redis_url, pg_url, Path(tmp)))
         redis_version = asyncio.run(server_version(redis_url))
     from tta_codegen.checkpoints.serde import make_serializer  # noqa: PLC0415
 
@@ -219,6 +270,7 @@ def main() -> None:
                     "loadavg_1m_before_after": [load_before[0], os.getloadavg()[0]],
                 },
                 "redis_server": redis_version,
+                "postgres_server": pg_version,
                 "state_bytes": size,
                 "results": results,
             },

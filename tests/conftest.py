@@ -1,4 +1,5 @@
-"""Shared fixtures: a loopback fake LLM, a real Redis, an isolated state dir.
+"""Shared fixtures: a loopback fake LLM, a real Redis and PostgreSQL, an isolated
+state dir.
 
 No test reaches a real network: provider base URLs are always the fake server's,
 and the environment's API keys and OTEL endpoint are cleared for every test.
@@ -12,6 +13,11 @@ from pathlib import Path
 import pytest
 
 from tta_codegen.testing import FakeOpenAIServer
+from tta_codegen.testing.postgres_server import (
+    PostgresUnavailable,
+    scratch_schema,
+    throwaway_postgres,
+)
 from tta_codegen.testing.redis_server import throwaway_redis
 
 
@@ -49,6 +55,25 @@ def fake_llm() -> Iterator[FakeOpenAIServer]:
 def redis_url() -> Iterator[str]:
     """A real Redis: $REDIS_URL, or a throwaway server for the session."""
     with throwaway_redis() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL: $DATABASE_URL, or a throwaway server for the session
+    (skipped, saying why, when neither is possible)."""
+    try:
+        with throwaway_postgres() as url:
+            yield url
+    except PostgresUnavailable as exc:
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+
+
+@pytest.fixture
+def pg_url(postgres_url: str) -> Iterator[str]:
+    """A URL of ``postgres_url`` whose connections use a fresh, empty schema,
+    dropped after the test (so tests can share one server)."""
+    with scratch_schema(postgres_url) as url:
         yield url
 
 

@@ -136,8 +136,9 @@ class CheckpointSettings(_Section):
     """Where runs are checkpointed."""
 
     url: str | None = None
-    """memory://, sqlite:///path, redis://[:password@]host:port/db or rediss://;
-    unset: ``checkpoints.sqlite`` in the state directory (filled in on load)."""
+    """memory://, sqlite:///path, redis://[:password@]host:port/db, rediss://, or
+    postgresql://user[:password]@host:port/dbname (also postgres://); unset:
+    ``checkpoints.sqlite`` in the state directory (filled in on load)."""
     key_prefix: str = "tta-codegen"
     """Redis key prefix, so one Redis can serve several apps."""
     ttl_s: Annotated[int | None, _Unlimited] = Field(default=None, ge=1)

@@ -84,3 +84,13 @@ async def test_memory_saver_passes_every_capability() -> None:
     assert _failures(report) == []
     passed = {k for k, r in report.results.items() if r.passed}
     assert passed == {cap.value for cap in ALL_CAPABILITIES}
+
+
+@pytest.mark.postgres
+@pytest.mark.integration
+async def test_postgres_saver_passes_every_capability(pg_url: str) -> None:
+    report = await _run(pg_url)
+
+    assert _failures(report) == []
+    passed = {k for k, r in report.results.items() if r.passed}
+    assert passed == {cap.value for cap in ALL_CAPABILITIES}

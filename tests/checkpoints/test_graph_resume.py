@@ -132,3 +132,30 @@ async def test_a_copied_thread_resumes_on_its_own(
 
             assert final["status"] == "failed", url
             assert (await app.aget_state(original)).next == ("review",), url
+
+
+@pytest.mark.postgres
+@pytest.mark.integration
+async def test_resume_on_postgres_after_reopening(pg_url: str) -> None:
+    await _interrupt_then_resume(pg_url)
+
+
+@pytest.mark.postgres
+@pytest.mark.integration
+async def test_a_copied_thread_resumes_on_its_own_on_postgres(pg_url: str) -> None:
+    original: RunnableConfig = {"configurable": {"thread_id": "orig"}}
+    fork: RunnableConfig = {"configurable": {"thread_id": "fork"}}
+    request = CodegenRequest(task="add two numbers", review=True)
+    async with open_checkpointer(pg_url) as saver:
+        app = _graph().compile(checkpointer=saver)
+        await app.ainvoke(request.to_state(), original, durability="sync")
+        await saver.acopy_thread("orig", "fork")
+
+    async with open_checkpointer(pg_url) as saver:  # as `runs fork` then resume
+        app = _graph().compile(checkpointer=saver)
+        final = await app.ainvoke(
+            Command(resume=ReviewDecision(approved=False)), fork, durability="sync"
+        )
+
+        assert final["status"] == "failed"
+        assert (await app.aget_state(original)).next == ("review",)

@@ -32,7 +32,7 @@ from .helpers import free_port, put_chain, redis_server
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("postgres://db/x", "unknown checkpoint URL scheme 'postgres://'"),
+        ("mysql://db/x", "unknown checkpoint URL scheme 'mysql://'"),
         ("checkpoints.sqlite", "has no scheme"),
         ("sqlite://relative.sqlite", "write sqlite:///relative/path.sqlite"),
         ("sqlite:///", "write sqlite:///relative/path.sqlite"),
@@ -40,6 +40,10 @@ from .helpers import free_port, put_chain, redis_server
         ("redis://localhost:notaport/0", "is malformed"),
         ("redis:///0", "has no host"),
         ("redis://localhost:6379/zero", "the database must be a number"),
+        ("postgresql://db:notaport/x", "the port must be a number"),
+        ("postgres://u:pw@db/x?colour=blue", 'invalid URI query parameter: "colour"'),
+        ("postgresql://u:p%zz@db/x", "malformed \\(invalid percent-encoded token\\)"),
+        ("postgresql+psycopg://db/x", "names a driver"),
     ],
 )
 async def test_bad_urls_are_config_errors_with_one_actionable_line(
@@ -50,6 +54,11 @@ async def test_bad_urls_are_config_errors_with_one_actionable_line(
             pass
     assert "\n" not in str(caught.value)
     assert caught.value.exit_code == 2
+    assert "pw" not in str(caught.value) and "p%zz" not in str(caught.value)
+    if url.startswith("postgres"):
+        assert "write postgresql://user[:password]@host:port/dbname" in str(
+            caught.value
+        )
 
 
 @pytest.mark.unit
@@ -100,6 +109,10 @@ async def test_redis_password_is_used_and_never_shown(password_redis: int) -> No
 def test_redact_url_hides_only_the_password() -> None:
     assert redact_url("rediss://user:pw@h:6380/1") == "rediss://user:***@h:6380/1"
     assert redact_url("redis://h:6379/0") == "redis://h:6379/0"
+    assert (
+        redact_url("postgresql://app:pw@db:5432/cp?password=pw2&sslmode=require")
+        == "postgresql://app:***@db:5432/cp?password=***&sslmode=require"
+    )
 
 
 @pytest.mark.integration

@@ -139,3 +139,29 @@ def test_killed_mid_call_resumes_from_redis(
     assert result["status"] == "succeeded"
     assert len(fake_llm.calls()) == len(ANSWERS) + 1
     assert not (tmp_path / "checkpoints.sqlite").exists()
+
+
+@pytest.mark.postgres
+def test_killed_mid_call_resumes_from_postgres(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path, pg_url: str
+) -> None:
+    text = config_file.read_text().replace(
+        f'url = "sqlite:///{tmp_path}/checkpoints.sqlite"', f'url = "{pg_url}"'
+    )
+    config_file.write_text(text)
+    fake_llm.script(
+        Reply(content=ANSWERS[0]),
+        Reply(content=ANSWERS[1], delay_s=60),
+        *[Reply(content=a) for a in ANSWERS[1:]],
+    )
+    proc = start(config_file, tmp_path / "calc.py")
+    wait_for(lambda: len(fake_llm.calls()) == 2)
+    proc.kill()
+    proc.wait()
+
+    result = finish(config_file)
+
+    assert result["status"] == "succeeded"
+    # generate's answer came from the checkpoint: only the killed call is repeated
+    assert len(fake_llm.calls()) == len(ANSWERS) + 1
+    assert not (tmp_path / "checkpoints.sqlite").exists()

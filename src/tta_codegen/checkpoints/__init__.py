@@ -1,4 +1,4 @@
-"""Checkpoint stores: memory, SQLite (default) and plain Redis.
+"""Checkpoint stores: memory, SQLite (default), plain Redis and PostgreSQL.
 
 ``open_checkpointer(url)`` yields a LangGraph saver for the URL; every backend
 decodes with ``make_serializer()`` (strict allow-list of our state types), and
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     )
     from tta_codegen.checkpoints.memory_saver import MemorySaver
     from tta_codegen.checkpoints.migrate import ensure_compatible
+    from tta_codegen.checkpoints.postgres_saver import PostgresSaver
     from tta_codegen.checkpoints.redis_saver import RedisSaver
     from tta_codegen.checkpoints.serde import StrictSerializer, make_serializer
     from tta_codegen.checkpoints.sqlite_saver import SqliteSaver
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MemorySaver",
+    "PostgresSaver",
     "RedisSaver",
     "SqliteSaver",
     "StrictSerializer",
@@ -42,6 +44,7 @@ __getattr__, __dir__ = lazy_exports(
     __name__,
     {
         "MemorySaver": "tta_codegen.checkpoints.memory_saver",
+        "PostgresSaver": "tta_codegen.checkpoints.postgres_saver",
         "RedisSaver": "tta_codegen.checkpoints.redis_saver",
         "SqliteSaver": "tta_codegen.checkpoints.sqlite_saver",
         "StrictSerializer": "tta_codegen.checkpoints.serde",

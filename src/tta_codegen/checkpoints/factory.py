@@ -38,7 +38,9 @@ async def open_checkpointer(
     ``memory://`` (this process only), ``sqlite:///path`` (file created with
     its parent directories; WAL, synchronous=NORMAL) or
     ``redis://[:password@]host:port/db`` / ``rediss://`` (plain Redis 6.2+ or
-    Valkey; ``key_prefix``, ``ttl_s`` and ``keep_last`` apply to Redis only).
+    Valkey; ``key_prefix``, ``ttl_s`` and ``keep_last`` apply to Redis only) or
+    ``postgresql://user[:password]@host:port/dbname`` / ``postgres://``
+    (tables created on first open).
     Raises ``ConfigError`` for a bad URL and ``CheckpointError`` when the store
     cannot be opened. Every backend decodes with the strict serializer.
     """
@@ -52,6 +54,11 @@ async def open_checkpointer(
     elif store.kind == "sqlite":
         async with _open_sqlite(store) as saver:
             yield saver
+    elif store.kind == "postgres":
+        from tta_codegen.checkpoints.postgres_open import open_postgres  # noqa: PLC0415
+
+        async with open_postgres(store) as pg_saver:
+            yield pg_saver
     else:
         async with _open_redis(store, key_prefix, ttl_s, keep_last) as redis_saver:
             yield redis_saver
@@ -147,11 +154,12 @@ async def list_thread_ids(
     saver: BaseCheckpointSaver[str], limit: int = 100
 ) -> list[str]:
     """Thread ids in the store, the most recently written first."""
+    from tta_codegen.checkpoints.postgres_saver import PostgresSaver  # noqa: PLC0415
     from tta_codegen.checkpoints.redis_saver import RedisSaver  # noqa: PLC0415
 
     if isinstance(saver, RedisSaver):
         return await saver.alist_threads(limit)
-    if isinstance(saver, SqliteSaver):
+    if isinstance(saver, SqliteSaver | PostgresSaver):
         return await saver.list_thread_ids(limit)
     if isinstance(saver, InMemorySaver):
         newest = {

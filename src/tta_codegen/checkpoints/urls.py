@@ -1,27 +1,32 @@
-"""Parse and redact checkpoint store URLs (memory://, sqlite:///, redis://)."""
+"""Parse and redact checkpoint store URLs (memory, sqlite, redis, postgresql)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from psycopg import ProgrammingError
+from psycopg.conninfo import conninfo_to_dict
 
 from tta_codegen.errors import ConfigError
 
 __all__ = ["StoreURL", "parse_store_url", "redact_url"]
 
 _EXAMPLES = (
-    "use memory://, sqlite:///path/to/checkpoints.sqlite "
-    "or redis://[:password@]host:port/db (rediss:// for TLS)"
+    "use memory://, sqlite:///path/to/checkpoints.sqlite, "
+    "redis://[:password@]host:port/db (rediss:// for TLS) "
+    "or postgresql://user[:password]@host:port/dbname"
 )
+_POSTGRES_FORM = "write postgresql://user[:password]@host:port/dbname"
 
 
 @dataclass(frozen=True)
 class StoreURL:
     """A checkpoint store URL, checked and split into what each backend needs."""
 
-    kind: Literal["memory", "sqlite", "redis"]
+    kind: Literal["memory", "sqlite", "redis", "postgres"]
     """Which backend."""
     url: str
     """The URL as given (may hold a password: never show it, use ``display``)."""
@@ -32,16 +37,26 @@ class StoreURL:
 
 
 def redact_url(url: str) -> str:
-    """``url`` with the password (if any) replaced by ``***``."""
+    """``url`` with the password (if any) replaced by ``***``.
+
+    Both places a password can be written are covered: the ``user:password@``
+    part and a ``password=`` query parameter (PostgreSQL URLs accept one).
+    """
     try:
         parts = urlsplit(url)
-        if parts.password is None:
-            return url
-        host = parts.hostname or ""
-        if parts.port is not None:
-            host = f"{host}:{parts.port}"
-        user = parts.username or ""
-        return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+        if parts.password is not None:
+            host = parts.hostname or ""
+            if parts.port is not None:
+                host = f"{host}:{parts.port}"
+            user = parts.username or ""
+            parts = parts._replace(netloc=f"{user}:***@{host}")
+        if "password" in parts.query.lower():
+            query = [
+                (key, "***" if "password" in key.lower() else value)
+                for key, value in parse_qsl(parts.query, keep_blank_values=True)
+            ]
+            parts = parts._replace(query=urlencode(query, safe="*"))
+        return urlunsplit(parts)
     except ValueError:
         return "<unparseable URL>"
 
@@ -62,6 +77,13 @@ def parse_store_url(url: str) -> StoreURL:
     if scheme in ("redis", "rediss"):
         _check_redis(url, display)
         return StoreURL("redis", url, display)
+    if scheme in ("postgresql", "postgres"):
+        _check_postgres(url, display)
+        return StoreURL("postgres", url, display)
+    if scheme.startswith(("postgresql+", "postgres+")):
+        raise ConfigError(
+            f"checkpoint URL {display!r} names a driver ({scheme}://); {_POSTGRES_FORM}"
+        )
     raise ConfigError(
         f"unknown checkpoint URL scheme {scheme + '://'!r} in {display!r}; {_EXAMPLES}"
     )
@@ -98,3 +120,36 @@ def _check_redis(url: str, display: str) -> None:
             f"checkpoint URL {display!r}: the database must be a number "
             f"(redis://host:{port or 6379}/0), got {db!r}"
         )
+
+
+def _check_postgres(url: str, display: str) -> None:
+    """libpq's own parser decides; its message never holds the password."""
+    try:
+        params = conninfo_to_dict(url)
+    except ProgrammingError as exc:
+        reason = _safe_reason(str(exc), display)
+        raise ConfigError(
+            f"checkpoint URL {display!r} is malformed ({reason}); {_POSTGRES_FORM}"
+        ) from None
+    port = str(params.get("port", "5432"))
+    if not all(p.isdigit() and 0 < int(p) < 65536 for p in port.split(",")):
+        raise ConfigError(
+            f"checkpoint URL {display!r}: the port must be a number, got {port!r}; "
+            f"{_POSTGRES_FORM}"
+        )
+
+
+def _safe_reason(message: str, display: str) -> str:
+    """libpq's parse error, without a quoted token the redacted URL does not show.
+
+    libpq quotes the offending part (``invalid percent-encoded token: "p%zz"``),
+    which may be a piece of the password: it is kept only when ``display``
+    already shows it (an unknown query parameter's name, say).
+    """
+    lines = message.strip().splitlines()
+    first = lines[0] if lines else "unparseable"
+    head, sep, quoted = first.partition(': "')
+    token = quoted.removesuffix('"')
+    if sep and token and token in display:
+        return first
+    return head
