@@ -14,9 +14,11 @@ from typing import ClassVar, Literal
 
 __all__ = [
     "BudgetExceededError",
+    "ChangeError",
     "CheckpointError",
     "CodegenError",
     "ConfigError",
+    "ConflictError",
     "ErrorKind",
     "ExitCode",
     "InputError",
@@ -24,10 +26,12 @@ __all__ = [
     "ModelUnavailableError",
     "NoUsableModelError",
     "ProviderUnreachableError",
+    "RecoveryError",
     "ReviewRejected",
     "SandboxError",
     "StoreUnavailableError",
     "TemplateError",
+    "UnsafePathError",
     "error_class",
 ]
 
@@ -178,6 +182,41 @@ class ReviewRejected(CodegenError):
     code = "TTA500"
     exit_code = ExitCode.GATES_FAILED
     kind: ClassVar[ErrorKind] = "review"
+
+
+class ChangeError(CodegenError):
+    """A set of file changes could not be made; no file was changed."""
+
+    code = "TTA600"
+    exit_code = ExitCode.BAD_INPUT
+
+
+class ConflictError(ChangeError):
+    """Files changed on disk since a run read them (or since it wrote them, for
+    an undo): nothing was written, so nobody's edit is lost."""
+
+    code = "TTA601"
+
+    def __init__(
+        self, message: str, *, paths: tuple[str, ...], hint: str | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.paths = paths
+        """The files that changed."""
+
+
+class UnsafePathError(ChangeError):
+    """A path leaves the folder a change set may write in (``..``, a symlink
+    pointing out, an absolute path elsewhere), or is not a regular file."""
+
+    code = "TTA602"
+
+
+class RecoveryError(ChangeError):
+    """An interrupted change set could not be finished or rolled back; its
+    journal is kept so nothing is lost."""
+
+    code = "TTA603"
 
 
 _BY_KIND: dict[ErrorKind, type[CodegenError]] = {

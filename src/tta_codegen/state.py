@@ -13,6 +13,7 @@ from typing import Annotated, ClassVar, Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tta_codegen.changes import ChangeSet
 from tta_codegen.errors import ErrorKind
 from tta_codegen.findings import Finding
 
@@ -305,6 +306,9 @@ class CodegenState(TypedDict, total=False):
     """write_output: where the code was written."""
     tests_path: str | None
     """write_output: where the tests were written."""
+    changes: ChangeSet | None
+    """write_output: the files the run changed, as applied (what ``runs undo``
+    puts back); None when it changed none through a change set."""
     trace_id: str
     """Hex trace id of the run, kept so a resumed run continues the same trace."""
     root_span_id: str

@@ -59,9 +59,11 @@ def test_every_state_model_is_allow_listed() -> None:
     names = {t.__name__ for t in state_value_types()}
     assert names == {
         "Attempt",
+        "ChangeSet",
         "CodegenRequest",
         "ContextBundle",
         "ContextChunk",
+        "FileChange",
         "Finding",
         "GateReport",
         "LLMCall",

@@ -45,9 +45,10 @@ _HINT = "the checkpoint store holds data tta-codegen did not write; delete the r
 def state_value_types() -> list[type[BaseModel]]:
     """Every pydantic model that may appear in the graph state."""
     from tta_codegen import state  # noqa: PLC0415  (import cycle guard)
+    from tta_codegen.changes import ChangeSet, FileChange  # noqa: PLC0415
     from tta_codegen.findings import Finding  # noqa: PLC0415
 
-    found: list[type[BaseModel]] = [Finding]
+    found: list[type[BaseModel]] = [Finding, ChangeSet, FileChange]
     for value in vars(state).values():
         if (
             isinstance(value, type)

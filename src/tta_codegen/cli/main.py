@@ -16,6 +16,7 @@ from tta_codegen.cli import batch, context, models, openhands, runs, templates, 
 from tta_codegen.cli import generate as generate_cmds
 from tta_codegen.cli.demo import demo as demo_command
 from tta_codegen.cli.report import report as report_command
+from tta_codegen.cli.undo import undo_command
 from tta_codegen.cli.validate import validate_command
 
 __all__ = ["app", "main"]
@@ -95,6 +96,7 @@ app.command("resume")(generate_cmds.resume)
 app.command("batch")(batch.batch)
 app.command("validate")(validate_command)
 app.command("report")(report_command)
+runs.app.command("undo")(undo_command)
 app.add_typer(runs.app, name="runs", help="Past and interrupted runs.")
 app.add_typer(trace.app, name="trace", help="A run's span tree, without Jaeger.")
 app.add_typer(templates.app, name="templates", help="The prompt library.")
