@@ -12,7 +12,7 @@ from tta_codegen.prompts import PromptLibrary, parse_var_assignments
 from tta_codegen.settings import Settings
 from tta_codegen.state import CodegenRequest, ReviewDecision
 
-__all__ = ["build_request", "review_decision"]
+__all__ = ["build_edit_request", "build_request", "repository_root", "review_decision"]
 
 
 def _writable_target(path: Path, option: str) -> Path:
@@ -128,6 +128,66 @@ def review_decision(
         return ReviewDecision(
             approved=True,
             code=_read(code, "--code") if code else None,
+            code_name=code.name if code else None,
             tests=_read(tests, "--tests") if tests else None,
         )
     return None
+
+
+def repository_root(path: Path) -> Path:
+    """The folder holding ``.git`` above ``path``, else ``path``'s own folder."""
+    start = path if path.is_dir() else path.parent
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def build_edit_request(
+    settings: Settings,
+    *,
+    task: str,
+    files: list[Path],
+    root: Path | None,
+    model: str | None,
+    max_iterations: int | None,
+    review: bool,
+    context: list[Path],
+) -> CodegenRequest:
+    """An edit run's request: the files exist, are text and lie in the root."""
+    task = task.strip()
+    if not task:
+        raise InputError(
+            "the task is empty: say what to change",
+            hint="e.g. tta-codegen edit 'rename price() to unit_price()' shop/*.py",
+        )
+    if not files:
+        raise InputError("name the files the run may change")
+    resolved = [f.resolve() for f in files]
+    for given, path in zip(files, resolved, strict=True):
+        if not path.is_file():
+            raise InputError(f"{given} is not a file")
+        _read(path, "file")
+    base = (root or repository_root(resolved[0])).resolve()
+    if not base.is_dir():
+        raise InputError(f"--root {base} is not a folder")
+    outside = [str(f) for f in resolved if not f.is_relative_to(base)]
+    if outside:
+        raise InputError(
+            f"outside the repository root {base}: {', '.join(outside)}",
+            hint="pass --root with the folder that holds every file",
+        )
+    if model is not None:
+        Catalog(settings).get(model)
+    for extra in context:
+        if not extra.exists():
+            raise InputError(f"--context {extra} does not exist")
+    return CodegenRequest(
+        task=task,
+        model=model,
+        max_iterations=max_iterations,
+        review=review,
+        context_paths=tuple(str(p.resolve()) for p in [base, *context]),
+        edit_files=tuple(str(f) for f in dict.fromkeys(resolved)),
+        root=str(base),
+    )

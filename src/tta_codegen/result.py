@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from tta_codegen.changes import FileDiff, change_set_of
 from tta_codegen.errors import ErrorKind, ExitCode, error_class
 from tta_codegen.findings import Finding
 from tta_codegen.state import (
@@ -51,6 +52,9 @@ class RunResult(BaseModel):
     usage: UsageTotals = Field(default_factory=UsageTotals)
     trace_id: str | None = None
     timings: dict[str, float] = Field(default_factory=dict)
+    changes: list[FileDiff] = Field(default_factory=list)
+    """Edit runs: each file the run changed (or, unwritten, would change), with
+    its unified diff and lines added and removed."""
     error: str | None = None
     """Why the run stopped without an answer (model unavailable, budget, review)."""
     error_kind: ErrorKind | None = None
@@ -87,6 +91,18 @@ def _totals(usage: Usage) -> UsageTotals:
     )
 
 
+def _changes(values: CodegenState) -> list[FileDiff]:
+    applied = values.get("changes")
+    if applied is not None:
+        return applied.diffs()
+    request = values.get("request")
+    if request is None or request.root is None or "files" not in values:
+        return []
+    return change_set_of(
+        request.root, values.get("originals", {}), values["files"]
+    ).diffs()
+
+
 def result_from_state(
     thread_id: str, values: CodegenState, *, status: RunStatus
 ) -> RunResult:
@@ -112,4 +128,5 @@ def result_from_state(
         tests=values.get("tests"),
         calls=calls,
         report=values.get("report"),
+        changes=_changes(values),
     )

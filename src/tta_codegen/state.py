@@ -166,6 +166,8 @@ class ContextBundle(_Value):
     """Token budget that applied."""
     requirements: str = ""
     """Maturity requirements of the gate profile, as prompt text."""
+    repo_map: str = ""
+    """Edit runs: each indexed file's path and top-level symbols."""
 
 
 class TestOutcome(_Value):
@@ -215,6 +217,8 @@ class ReviewDecision(_Value):
     """Edited code supplied as the approved version."""
     tests: str | None = None
     """Edited tests supplied as the approved version."""
+    code_name: str | None = None
+    """The file name ``code`` was read from (edit runs: which file it replaces)."""
 
 
 class CodegenRequest(_Value):
@@ -242,6 +246,16 @@ class CodegenRequest(_Value):
     task_type: str = "code_generation"
     existing_tests: str | None = None
     """Tests the user already has for the target: locked, never weakened."""
+    edit_files: tuple[str, ...] = ()
+    """An edit run: the existing files (absolute paths) the run may change. Empty
+    for a run that generates a new module."""
+    root: str | None = None
+    """An edit run: the repository root (absolute) its paths are relative to."""
+
+    @property
+    def is_edit(self) -> bool:
+        """True for a run that changes existing files."""
+        return bool(self.edit_files)
 
     def to_state(self) -> CodegenState:
         """The initial graph state for this request."""
@@ -306,6 +320,13 @@ class CodegenState(TypedDict, total=False):
     """write_output: where the code was written."""
     tests_path: str | None
     """write_output: where the tests were written."""
+    originals: dict[str, str | None]
+    """build_context (edit runs): each file as it was read, by path relative to
+    the root (None: it did not exist); the base of the change and of the check
+    that nobody changed it meanwhile."""
+    files: dict[str, str | None]
+    """edit / refine / generate_tests (edit runs): the draft of every file the run
+    touches, by relative path (None: deleted)."""
     changes: ChangeSet | None
     """write_output: the files the run changed, as applied (what ``runs undo``
     puts back); None when it changed none through a change set."""

@@ -39,7 +39,11 @@ GRAPH_VARIABLES = {
     },
     "graph/generate_tests": {"task", "module_name", "code", "existing_tests"},
     "graph/refine_tests": {"task", "module_name", "code", "tests", "findings"},
+    "graph/edit": {"task", "files", "repo_map", "context", "requirements"},
+    "graph/refine_edit": {"task", "files", "findings", "requirements"},
+    "graph/edit_tests": {"task", "diff", "tests_path", "imports"},
 }
+FILE = {"path": "shop/pricing.py", "text": "def price() -> int:\n    return 1\n"}
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +55,9 @@ def _required_values(template: PromptTemplate) -> dict[str, object]:
     values: dict[str, object] = {}
     for name, spec in template.variables.items():
         if spec.required:
-            values[name] = [FINDING] if name == "findings" else SAMPLES[spec.type]
+            values[name] = {"findings": [FINDING], "files": [FILE]}.get(
+                name, SAMPLES[spec.type]
+            )
     return values
 
 
@@ -85,7 +91,7 @@ def test_every_template_renders_with_every_variable_given(
 ) -> None:
     for template in library.list():
         values = {
-            name: [FINDING] if name == "findings" else SAMPLES[spec.type]
+            name: {"findings": [FINDING], "files": [FILE]}.get(name, SAMPLES[spec.type])
             for name, spec in template.variables.items()
         }
         rendered = library.render(template.name, values)

@@ -9,7 +9,13 @@ unless someone edited them since. See docs/changes.md.
 
 from __future__ import annotations
 
-from tta_codegen.changes._model import ChangeSet, FileChange, FileDiff, digest_text
+from tta_codegen.changes._model import (
+    ChangeSet,
+    FileChange,
+    FileDiff,
+    change_set_of,
+    digest_text,
+)
 from tta_codegen.changes._paths import inside_root, read_original, snapshot
 from tta_codegen.changes._steps import Step, StepHook
 from tta_codegen.changes.apply import (
@@ -30,6 +36,7 @@ __all__ = [
     "StepHook",
     "UndoOutcome",
     "apply",
+    "change_set_of",
     "digest_text",
     "inside_root",
     "journal_dir_of",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -127,3 +128,19 @@ class ChangeSet(_Value):
     def diff_text(self) -> str:
         """Every file's diff, one after the other (for a terminal or a review)."""
         return "".join(d.diff for d in self.diffs())
+
+
+def change_set_of(
+    root: str, originals: Mapping[str, str | None], files: Mapping[str, str | None]
+) -> ChangeSet:
+    """The change from ``originals`` to ``files`` (both by path relative to
+    ``root``): every file whose text differs, created, modified or deleted."""
+    base = Path(root)
+    return ChangeSet(
+        root=str(base),
+        changes=tuple(
+            FileChange(path=str(base / rel), before=originals.get(rel), after=text)
+            for rel, text in sorted(files.items())
+            if text != originals.get(rel)
+        ),
+    )

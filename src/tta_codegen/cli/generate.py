@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from tta_codegen.settings import Settings
     from tta_codegen.state import CodegenRequest, ReviewDecision
 
-__all__ = ["generate", "resume"]
+__all__ = ["generate", "resume", "run_request"]
 
 
 def generate(
@@ -100,7 +100,7 @@ def generate(
         context_type=context_type,
         existing_tests=existing_tests,
     )
-    _run(
+    run_request(
         settings,
         request,
         None,
@@ -135,7 +135,7 @@ def resume(
 
     settings = settings_of(ctx)
     decision = review_decision(approve=approve, reject=reject, code=code, tests=tests)
-    _run(
+    run_request(
         settings,
         None,
         decision,
@@ -146,7 +146,7 @@ def resume(
     )
 
 
-def _run(
+def run_request(
     settings: Settings,
     request: CodegenRequest | None,
     decision: ReviewDecision | None,
@@ -156,6 +156,8 @@ def _run(
     show_tokens: bool,
     quiet: bool,
 ) -> None:
+    """Run (or resume) a thread with the live view, print its result, exit with
+    its exit code."""
     from tta_codegen.cli.live import LiveView  # noqa: PLC0415
     from tta_codegen.errors import CodegenError  # noqa: PLC0415
 
@@ -192,5 +194,7 @@ def _report(
         return
     if not quiet:
         print_summary(result)
-    if result.status == "succeeded" and result.code_path is None and result.code:
+    if result.changes and result.status in ("succeeded", "awaiting_review"):
+        print("".join(change.diff for change in result.changes), end="")
+    elif result.status == "succeeded" and result.code_path is None and result.code:
         print(result.code, end="" if result.code.endswith("\n") else "\n")

@@ -15,6 +15,7 @@ from typer.exceptions import Abort, Exit, TyperException
 from tta_codegen.cli import batch, context, models, openhands, runs, templates, trace
 from tta_codegen.cli import generate as generate_cmds
 from tta_codegen.cli.demo import demo as demo_command
+from tta_codegen.cli.edit import edit as edit_command
 from tta_codegen.cli.report import report as report_command
 from tta_codegen.cli.undo import undo_command
 from tta_codegen.cli.validate import validate_command
@@ -49,6 +50,10 @@ class _ErrorEdge(TyperGroup):
             raise typer.Exit(exc.exit_code) from None
         except (Exit, Abort, TyperException):
             raise
+        except BrokenPipeError:  # `tta-codegen ... | head`: the reader left
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(ExitCode.SUCCEEDED) from None
         except Exception as exc:
             if os.environ.get(DEBUG_ENV):
                 raise
@@ -92,6 +97,7 @@ def root(
 
 app.command("demo")(demo_command)
 app.command("generate")(generate_cmds.generate)
+app.command("edit")(edit_command)
 app.command("resume")(generate_cmds.resume)
 app.command("batch")(batch.batch)
 app.command("validate")(validate_command)

@@ -70,13 +70,15 @@ def build_context(
     context_type: str | None = None,
     requirements: str = "",
     max_file_bytes: int = 512_000,
+    with_repo_map: bool = False,
 ) -> ContextBundle:
-    """Index ``roots`` (cached under ``cache_dir``) and pick context for ``task``."""
+    """Index ``roots`` (cached under ``cache_dir``) and pick context for ``task``
+    (with a map of the repository's symbols when ``with_repo_map``)."""
     resolved = resolve_roots(roots)
     if not resolved:
         return ContextBundle(budget=budget_tokens, requirements=requirements)
     index = CodeIndex.open(resolved, cache_dir, max_file_bytes=max_file_bytes)
-    return select(
+    bundle = select(
         index,
         task,
         roots=resolved,
@@ -85,6 +87,26 @@ def build_context(
         context_type=context_type,
         requirements=requirements,
     )
+    if with_repo_map:
+        bundle = bundle.model_copy(update={"repo_map": repo_map(index)})
+    return bundle
+
+
+def repo_map(index: CodeIndex, *, max_chars: int = 6000) -> str:
+    """One line per indexed Python file: its path and its top-level symbols."""
+    symbols: dict[str, list[str]] = {}
+    for chunk in index.chunks:
+        if chunk.label.endswith(".py"):
+            names = symbols.setdefault(chunk.label, [])
+            if chunk.symbol and "." not in chunk.symbol and chunk.symbol not in names:
+                names.append(chunk.symbol)
+    lines = [f"{path}: {', '.join(names)}" for path, names in sorted(symbols.items())]
+    text = ""
+    for line in lines:
+        if len(text) + len(line) > max_chars:
+            return text + "...\n"
+        text += line + "\n"
+    return text
 
 
 def _read_lines(path: Path, cache: dict[Path, list[str]]) -> list[str]:

@@ -11,6 +11,7 @@ import asyncio
 import json
 import sys
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
 from tta_codegen.findings import Finding, Severity, Target
@@ -69,6 +70,17 @@ async def _tool(argv: list[str], cwd: Path, timeout_s: float) -> tuple[int, str,
     return done.returncode, done.stdout, done.stderr
 
 
+def _relative(reported: str, workdir: Path) -> str:
+    """A tool's file name as a path relative to the gate's work folder."""
+    path = Path(reported)
+    if path.is_absolute():
+        try:
+            return path.resolve().relative_to(workdir.resolve()).as_posix()
+        except ValueError:
+            return path.name
+    return path.as_posix()
+
+
 def _tool_failure(gate: str, detail: str) -> Finding:
     return Finding(
         gate=gate,
@@ -95,7 +107,7 @@ async def ruff_gate(
         rule = item.get("code") or "E999"
         if rule == "invalid-syntax":
             rule = "E999"
-        name = Path(item["filename"]).name
+        name = _relative(item["filename"], workdir)
         findings.append(
             Finding(
                 gate="ruff",
@@ -111,16 +123,18 @@ async def ruff_gate(
 
 
 async def mypy_gate(
-    workdir: Path, path: str, cache_dir: Path, timeout_s: float
+    workdir: Path, path: str | Sequence[str], cache_dir: Path, timeout_s: float
 ) -> list[Finding]:
-    """mypy (non-strict, warm cache); blocking only for ``MYPY_BLOCKING`` codes."""
+    """mypy (non-strict, warm cache) on one file or several; blocking only for
+    ``MYPY_BLOCKING`` codes."""
+    paths = [path] if isinstance(path, str) else list(path)
     config = workdir / "mypy.ini"
     config.write_text("[mypy]\n")
     cache_dir.mkdir(parents=True, exist_ok=True)
     argv = [sys.executable, "-m", "mypy", "--config-file", str(config)]
     argv += ["--cache-dir", str(cache_dir), "-O", "json", "--no-error-summary"]
     argv += ["--ignore-missing-imports", "--follow-imports=silent"]
-    argv += ["--python-version", "3.12", path]
+    argv += ["--python-version", "3.12", *paths]
     code, out, err = await _tool(argv, workdir, timeout_s)
     if code not in (0, 1):
         return [_tool_failure("mypy", err or out)]
@@ -139,7 +153,7 @@ async def mypy_gate(
                 severity="error" if rule in MYPY_BLOCKING else "warning",
                 code=rule,
                 message=item["message"],
-                path=Path(item["file"]).name,
+                path=_relative(item["file"], workdir),
                 line=item.get("line"),
             )
         )

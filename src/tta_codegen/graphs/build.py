@@ -11,6 +11,7 @@ from langgraph.graph.state import CompiledStateGraph
 from tta_codegen.graphs.instrument import instrumented
 from tta_codegen.graphs.routing import after_route, after_validate
 from tta_codegen.nodes.build_context import build_context
+from tta_codegen.nodes.edit import edit
 from tta_codegen.nodes.generate import generate
 from tta_codegen.nodes.generate_tests import generate_tests
 from tta_codegen.nodes.openhands import openhands
@@ -33,6 +34,7 @@ _NODES = {
     "build_context": build_context,
     "route": route,
     "generate": generate,
+    "edit": edit,
     "openhands": openhands,
     "validate": validate,
     "refine": refine,
@@ -55,8 +57,9 @@ def build_graph(
     graph.add_edge(START, "select_model")
     graph.add_edge("select_model", "build_context")
     graph.add_edge("build_context", "route")
-    graph.add_conditional_edges("route", after_route, ["generate", "openhands"])
+    graph.add_conditional_edges("route", after_route, ["generate", "edit", "openhands"])
     graph.add_edge("generate", "validate")
+    graph.add_edge("edit", "validate")
     graph.add_edge("openhands", "validate")
     graph.add_conditional_edges(
         "validate",

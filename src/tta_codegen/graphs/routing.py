@@ -15,8 +15,11 @@ AfterValidate = Literal[
 ]
 
 
-def after_route(state: CodegenState) -> Literal["generate", "openhands"]:
-    """The route node has decided; follow it."""
+def after_route(state: CodegenState) -> Literal["generate", "edit", "openhands"]:
+    """The route node has decided; follow it (an edit run always edits: the
+    OpenHands path writes new modules only)."""
+    if state["request"].is_edit:
+        return "edit"
     return "openhands" if state.get("route") == "openhands" else "generate"
 
 
@@ -53,7 +56,7 @@ def after_validate(
     if left > 0 and not stalled:
         return "refine"
     escalate, _ = should_escalate(
-        state.get("complexity"),
+        None if request.is_edit else state.get("complexity"),
         enabled=openhands_enabled,
         stalled=stalled,
         iterations_left=left,

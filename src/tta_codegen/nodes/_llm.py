@@ -22,7 +22,7 @@ from tta_codegen.models import candidates as ranked_ids
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState, LLMCall, models_down, usage_of
 
-__all__ = ["Draft", "ask_for_file", "candidates"]
+__all__ = ["Draft", "ask_for_file", "candidates", "chat"]
 
 CONTINUE = (
     "Your answer was cut off at the output limit. Continue exactly where it "
@@ -69,14 +69,16 @@ async def ask_for_file(
     variables: Mapping[str, object],
     target: Target,
     previous: str | None = None,
+    module: str | None = None,
 ) -> Draft:
     """Render ``template``, stream the answer (tokens go to the custom stream)
-    and read the file ``target`` out of it (``previous``: its current draft)."""
+    and read the file ``target`` out of it (``previous``: its current draft;
+    ``module``: the import name tests must use, default the request's)."""
     ctx = runtime.context
     prompt = ctx.prompts.render(template, variables)
     messages = [ChatMessage("system", prompt.system), ChatMessage("user", prompt.user)]
-    module = state["request"].module_name
-    first = await _chat(state, runtime, node, prompt.template_id, messages, [])
+    module = module or state["request"].module_name
+    first = await chat(state, runtime, node, prompt.template_id, messages, [])
     answer = _read(first, module, previous, target)
     calls = [first.call]
     if answer.partial is not None and first.call.finish_reason == "length":
@@ -85,7 +87,7 @@ async def ask_for_file(
             ChatMessage("assistant", first.text),
             ChatMessage("user", CONTINUE),
         ]
-        more = await _chat(state, runtime, node, prompt.template_id, follow, calls)
+        more = await chat(state, runtime, node, prompt.template_id, follow, calls)
         calls.append(more.call)
         answer = read_module_answer(
             f"```python\n{answer.partial}{_continuation(more.text)}```",
@@ -115,7 +117,7 @@ def _read(
     )
 
 
-async def _chat(
+async def chat(
     state: CodegenState,
     runtime: Runtime[RunContext],
     node: str,
@@ -123,6 +125,8 @@ async def _chat(
     messages: list[ChatMessage],
     earlier: list[LLMCall],
 ) -> ChatResult:
+    """One call for ``node`` with the run's candidates and budget (``earlier``:
+    calls this node already made), its tokens streamed to the run's events."""
     ctx = runtime.context
     writer = runtime.stream_writer
 

@@ -7,12 +7,14 @@ from langgraph.runtime import Runtime
 from tta_codegen.context.render import render_context
 from tta_codegen.findings import Finding, Target, code_blocked, unique_by_fingerprint
 from tta_codegen.naming import module_file_name, tests_file_name
+from tta_codegen.nodes._edits import ask_for_edits, file_items
 from tta_codegen.nodes._llm import ask_for_file
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState, ContextBundle, latest_findings
 
 CODE_TEMPLATE = "graph/refine"
 TESTS_TEMPLATE = "graph/refine_tests"
+EDIT_TEMPLATE = "graph/refine_edit"
 
 
 def _as_prompt_items(findings: list[Finding]) -> list[dict[str, object]]:
@@ -30,8 +32,11 @@ def refine_target(findings: list[Finding]) -> Target:
 
 
 async def refine(state: CodegenState, runtime: Runtime[RunContext]) -> CodegenState:
-    """One refinement round: ask for the corrected file, count the iteration."""
+    """One refinement round: ask for the corrected file (or, in an edit run, for
+    edits that fix the findings), count the iteration."""
     request = state["request"]
+    if request.is_edit:
+        return await _refine_edit(state, runtime)
     findings = latest_findings(state)
     target = refine_target(findings)
     context = state.get("context", ContextBundle())
@@ -76,3 +81,29 @@ async def refine(state: CodegenState, runtime: Runtime[RunContext]) -> CodegenSt
     else:
         update["tests"] = draft.source
     return update
+
+
+async def _refine_edit(
+    state: CodegenState, runtime: Runtime[RunContext]
+) -> CodegenState:
+    findings = latest_findings(state)
+    draft = await ask_for_edits(
+        state,
+        runtime,
+        node="refine",
+        template=EDIT_TEMPLATE,
+        variables={
+            "task": state["request"].task,
+            "files": file_items(state.get("files", {})),
+            "findings": _as_prompt_items(findings),
+            "requirements": state.get("context", ContextBundle()).requirements,
+        },
+    )
+    return {
+        "iteration": state.get("iteration", 0) + 1,
+        "files": draft.files,
+        "draft_model": draft.calls[-1].model,
+        "answer_findings": draft.findings,
+        "code_is_new": draft.changed,
+        "calls": draft.calls,
+    }

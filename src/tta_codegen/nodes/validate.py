@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from langgraph.runtime import Runtime
 
 from tta_codegen.findings import (
@@ -14,17 +16,29 @@ from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState, GateReport
 
 
-async def validate(state: CodegenState, runtime: Runtime[RunContext]) -> CodegenState:
-    """Gate the draft; findings are values in state, never exceptions."""
+async def _gate(state: CodegenState, runtime: Runtime[RunContext]) -> GateReport:
+    """The gate report of the draft: one module and its tests, or an edit run's
+    changed files with the repository's tests."""
     ctx = runtime.context
     request = state["request"]
     code = state.get("code")
     tests = state.get("tests")
-    answer = state.get("answer_findings", [])
+    if request.is_edit:
+        from tta_codegen.gates.edit_run import run_edit_gates  # noqa: PLC0415
+
+        assert request.root is not None
+        return await run_edit_gates(
+            Path(request.root),
+            state.get("originals", {}),
+            state.get("files", {}),
+            settings=ctx.settings.gates,
+            sandbox=ctx.sandbox,
+            tracer=ctx.tracer,
+        )
     if code:
         from tta_codegen.gates.run import run_gates  # noqa: PLC0415 (after the first request)
 
-        report = await run_gates(
+        return await run_gates(
             code,
             tests,
             module_name=request.module_name,
@@ -34,8 +48,16 @@ async def validate(state: CodegenState, runtime: Runtime[RunContext]) -> Codegen
             final=bool(tests),
             tracer=ctx.tracer,
         )
-    else:
-        report = GateReport()
+    return GateReport()
+
+
+async def validate(state: CodegenState, runtime: Runtime[RunContext]) -> CodegenState:
+    """Gate the draft; findings are values in state, never exceptions."""
+    ctx = runtime.context
+    request = state["request"]
+    code = state.get("code")
+    answer = state.get("answer_findings", [])
+    report = await _gate(state, runtime)
     safety = ctx.safety.check(code, task=request.task) if ctx.safety and code else []
     findings = unique_by_fingerprint([*answer, *safety, *report.findings])
     report = report.model_copy(
@@ -44,7 +66,8 @@ async def validate(state: CodegenState, runtime: Runtime[RunContext]) -> Codegen
     for finding in findings:
         runtime.stream_writer({"event": "finding", **finding.model_dump()})
     model = state.get("draft_model")
-    if code and state.get("code_is_new") and model is not None:
+    drafted = bool(code) or bool(state.get("files"))
+    if drafted and state.get("code_is_new") and model is not None:
         await ctx.gateway.record_gate_outcome(
             model, request.task_type, not code_blocked(findings)
         )

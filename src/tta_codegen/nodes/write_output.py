@@ -5,12 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from langgraph.runtime import Runtime
+from opentelemetry import trace
 
+from tta_codegen.changes import (
+    ChangeSet,
+    apply,
+    change_set_of,
+    digest_text,
+    journal_dir_of,
+    recover,
+)
 from tta_codegen.files import atomic_write
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState
 
-__all__ = ["write_output"]
+__all__ = ["edit_change_set", "write_output"]
 
 
 async def write_output(
@@ -31,6 +40,8 @@ async def write_output(
     if not accepted:
         return {"status": "failed"}
     update: CodegenState = {"status": "succeeded"}
+    if request.is_edit:
+        return {**update, "changes": _write_changes(state, runtime)}
     code = state.get("code")
     if request.out_path and code is not None:
         atomic_write(Path(request.out_path), code)
@@ -40,3 +51,26 @@ async def write_output(
         atomic_write(Path(request.tests_out_path), tests)
         update["tests_path"] = request.tests_out_path
     return update
+
+
+def edit_change_set(state: CodegenState) -> ChangeSet:
+    """The edit run's draft as a change set (by absolute path)."""
+    root = state["request"].root
+    assert root is not None
+    return change_set_of(root, state.get("originals", {}), state.get("files", {}))
+
+
+def _write_changes(state: CodegenState, runtime: Runtime[RunContext]) -> ChangeSet:
+    """Write every file of the change or none, after checking nobody changed
+    them since the run read them (ConflictError, nothing written)."""
+    change_set = edit_change_set(state)
+    journal = journal_dir_of(runtime.context.settings.state_dir)
+    recover(journal)  # finish or roll back a write a killed run left behind
+    expected = {c.path: digest_text(c.before) for c in change_set.changes}
+    applied = apply(change_set, journal_dir=journal, expected=expected)
+    diffs = applied.diffs()
+    span = trace.get_current_span()
+    span.set_attribute("tta.files_touched", [d.path for d in diffs])
+    span.set_attribute("tta.lines_added", sum(d.added for d in diffs))
+    span.set_attribute("tta.lines_removed", sum(d.removed for d in diffs))
+    return applied
