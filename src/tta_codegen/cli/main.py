@@ -16,6 +16,7 @@ from tta_codegen.cli import batch, context, models, openhands, runs, templates, 
 from tta_codegen.cli import generate as generate_cmds
 from tta_codegen.cli.demo import demo as demo_command
 from tta_codegen.cli.edit import edit as edit_command
+from tta_codegen.cli.mcp import mcp_command
 from tta_codegen.cli.report import report as report_command
 from tta_codegen.cli.undo import undo_command
 from tta_codegen.cli.validate import validate_command
@@ -101,6 +102,7 @@ app.command("edit")(edit_command)
 app.command("resume")(generate_cmds.resume)
 app.command("batch")(batch.batch)
 app.command("validate")(validate_command)
+app.command("mcp")(mcp_command)
 app.command("report")(report_command)
 runs.app.command("undo")(undo_command)
 app.add_typer(runs.app, name="runs", help="Past and interrupted runs.")
