@@ -120,6 +120,37 @@ def _finding(
     )
 
 
+def _failure(
+    result: TestResult, old: TestResult | None, before: RepoRun, new_files: set[str]
+) -> Finding:
+    """A failing test: blamed on the edit unless it failed before it too."""
+    where = (result.path, result.line)
+    failed_before = (old is not None and old.outcome == "failed") or (
+        old is None and result.path in before.collect_errors
+    )
+    if failed_before:
+        return _finding(
+            "warning",
+            "failing-before",
+            f"{result.nodeid} already failed before the edit (not caused by it): "
+            f"{result.message}",
+            *where,
+        )
+    if result.path in new_files:
+        return _finding(
+            "error",
+            "new-test-fails",
+            f"{result.nodeid} (a new test) fails: {result.message}",
+            *where,
+        )
+    return _finding(
+        "error",
+        "regression",
+        f"{result.nodeid} passed before the edit and fails after it: {result.message}",
+        *where,
+    )
+
+
 def _test_findings(
     before: RepoRun, after: RepoRun, new_files: set[str]
 ) -> list[Finding]:
@@ -127,49 +158,16 @@ def _test_findings(
     earlier = before.by_id()
     for result in after.results:
         old = earlier.get(result.nodeid)
-        where = (result.path, result.line)
-        if result.outcome == "passed" and old is not None and old.outcome == "failed":
+        if result.outcome == "failed":
+            found.append(_failure(result, old, before, new_files))
+        elif result.outcome == "passed" and old is not None and old.outcome == "failed":
             found.append(
                 _finding(
                     "info",
                     "now-passes",
                     f"{result.nodeid} failed before the edit and passes after it",
-                    *where,
-                )
-            )
-        if result.outcome != "failed":
-            continue
-        if (
-            old is not None
-            and old.outcome == "failed"
-            or (old is None and result.path in before.collect_errors)
-        ):
-            found.append(
-                _finding(
-                    "warning",
-                    "failing-before",
-                    f"{result.nodeid} already "
-                    f"failed before the edit (not caused by it): {result.message}",
-                    *where,
-                )
-            )
-        elif result.path in new_files:
-            found.append(
-                _finding(
-                    "error",
-                    "new-test-fails",
-                    f"{result.nodeid} (a new test) fails: {result.message}",
-                    *where,
-                )
-            )
-        else:
-            found.append(
-                _finding(
-                    "error",
-                    "regression",
-                    f"{result.nodeid} passed before the "
-                    f"edit and fails after it: {result.message}",
-                    *where,
+                    result.path,
+                    result.line,
                 )
             )
     return found

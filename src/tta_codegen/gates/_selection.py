@@ -185,3 +185,6 @@ def tests_for(
     }
     selected |= _by_conftests(graph, tests, wanted, modules, transitive)
     return sorted(selected)
+
+
+tests_for.__test__ = False  # type: ignore[attr-defined]  # not a test to collect
