@@ -39,6 +39,7 @@ QUICK: dict[str, list[str]] = {
         "3",
     ],
     "context_index": ["--lines", "20000"],
+    "edit_writes": ["--runs", "2"],
     "model_layer": [],
     "tracing_overhead": [],
 }

@@ -230,7 +230,8 @@ class GatesSettings(_Section):
     """bwrap (required isolation), process (weaker fallback), or auto."""
     blocking_gates: list[str] | None = None
     """Override the profile's blocking gates (syntax, ruff, mypy, bandit, import,
-    tests, locked, coverage, flaky, mutation); errors of other gates become advice."""
+    tests, locked, coverage, flaky, mutation, repo-tests); errors of other gates
+    become advice."""
     memory_mb: int = Field(default=2048, ge=128)
     """Sandbox address-space limit per process (RLIMIT_AS); >= 128 (the test
     runner alone needs about 64)."""

@@ -9,6 +9,7 @@ pytestmark = pytest.mark.unit
 PACKAGES = [
     "tta_codegen",
     "tta_codegen.api",
+    "tta_codegen.changes",
     "tta_codegen.checkpoints",
     "tta_codegen.context",
     "tta_codegen.formats",

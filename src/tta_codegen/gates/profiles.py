@@ -15,11 +15,13 @@ __all__ = ["ALWAYS_BLOCKING", "PROFILES", "Profile", "requirements_text", "resol
 
 ALWAYS_BLOCKING = frozenset(
     {"syntax", "ruff", "import", "tests", "locked", "bandit", "flaky", "mutation"}
+    | {"repo-tests"}
 )
 """Gates whose errors block in every profile: code that does not parse, names
 that do not exist, a module that does not import, failing tests, weakened
-locked tests, high-severity high-confidence security issues, flaky tests and
-tests that kill no mutant of the code."""
+locked tests, high-severity high-confidence security issues, flaky tests,
+tests that kill no mutant of the code, and a repository test that an edit
+broke."""
 
 
 @dataclass(frozen=True)
