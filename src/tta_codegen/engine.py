@@ -19,6 +19,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.types import Command
 from opentelemetry import trace
 
+from tta_codegen.changes import journal_dir_of, recover
 from tta_codegen.checkpoints import ensure_compatible, open_configured_checkpointer
 from tta_codegen.errors import InputError, ModelUnavailableError
 from tta_codegen.events import (
@@ -85,6 +86,7 @@ class Codegen:
         providers (``tta_codegen.testing.FunctionChatModel`` in tests).
         """
         require_sdk(settings.openhands)
+        recover(journal_dir_of(settings.state_dir))  # a write a killed run left
         tracer = tracer or trace.get_tracer("tta_codegen")
         async with (
             open_configured_checkpointer(settings.checkpoints) as saver,

@@ -110,3 +110,13 @@ def test_an_answer_without_edits_asks_again() -> None:
     outcome = apply_edits("I would rename the function.", FILES, allowed=ALLOWED)
     assert outcome.needs_new_answer
     assert [n.code for n in outcome.notes] == ["no-edits"]
+
+
+def test_a_broken_search_replace_block_is_never_taken_as_a_whole_file() -> None:
+    answer = (
+        "shop/pricing.py\n```python\n<<<<<<< SEARCH\nqty * 10=======\nqty * 12"
+        ">>>>>>> REPLACE\n```"
+    )
+    outcome = apply_edits(answer, FILES, allowed=ALLOWED)
+    assert outcome.contents == {}
+    assert [n.code for n in outcome.notes] == ["malformed-edit"]

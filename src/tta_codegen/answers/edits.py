@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import difflib
 import posixpath
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from tta_codegen.answers._text import normalise
@@ -28,6 +29,8 @@ from tta_codegen.answers.patches import (
 )
 
 __all__ = ["EditOutcome", "apply_edits", "normalise_path", "unified_diff"]
+
+_MARKERS = re.compile(r"^(?:<{7}|={7}|>{7}|@@ -\d)", re.MULTILINE)
 
 
 @dataclass
@@ -67,7 +70,10 @@ def unified_diff(path: str, before: str | None, after: str | None) -> str:
 
 class _Applier:
     def __init__(
-        self, files: Mapping[str, str], allowed: set[str], may_create: bool
+        self,
+        files: Mapping[str, str],
+        allowed: set[str],
+        may_create: bool | Callable[[str], bool],
     ) -> None:
         self.files = files
         self.allowed = allowed
@@ -92,22 +98,16 @@ class _Applier:
         if path is None:
             self.problem("path-outside", f"{raw}: outside the repository; refused")
             return None
-        if path not in self.allowed and not (
-            self.may_create and path not in self.files
-        ):
+        if path in self.allowed or path in self.out.contents:
+            return path  # one of the run's files, or one this answer created
+        creatable = path not in self.files and (
+            self.may_create(path) if callable(self.may_create) else self.may_create
+        )
+        if not creatable:
+            listed = ", ".join(sorted(self.allowed))
             self.problem(
                 "file-not-allowed",
-                f"{path}: not one of the files this run may "
-                f"change ({', '.join(sorted(self.allowed))}); refused",
-            )
-            return None
-        if (
-            path not in self.files
-            and path not in self.out.contents
-            and not self.may_create
-        ):
-            self.problem(
-                "new-file-refused", f"{path}: creating files is not allowed here"
+                f"{path}: not one of the files this run may change ({listed}); refused",
             )
             return None
         return path
@@ -127,12 +127,14 @@ def apply_edits(
     files: Mapping[str, str],
     *,
     allowed: set[str],
-    may_create: bool = False,
+    may_create: bool | Callable[[str], bool] = False,
 ) -> EditOutcome:
     """Apply the edits in ``answer`` to ``files`` (relative path -> text).
 
-    ``allowed`` are the relative paths the run may change (new files also need
-    ``may_create``). Returns the new contents of every touched file and notes.
+    ``allowed`` are the relative paths the run may change; a new file needs
+    ``may_create`` (True, or a function saying yes for that path: e.g. only
+    paths that do not exist yet). Returns the new contents of every touched
+    file and notes.
     """
     text, notes = normalise(answer)
     run = _Applier(files, allowed, may_create)
@@ -166,8 +168,17 @@ def apply_edits(
         if not block.is_python and block.path is None:
             continue
         path = run.target(block.path)
-        if path is not None:
-            run.out.contents[path] = block.text
+        if path is None:
+            continue
+        if _MARKERS.search(block.text):
+            run.problem(
+                "malformed-edit",
+                f"{path}: the block holds edit markers (SEARCH/REPLACE or diff) but "
+                "not in a form that can be applied; each SEARCH and REPLACE part "
+                "must be whole lines",
+            )
+            continue
+        run.out.contents[path] = block.text
     if not run.out.contents and not run.out.notes:
         run.problem(
             "no-edits",

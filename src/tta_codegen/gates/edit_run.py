@@ -12,13 +12,16 @@ from pathlib import Path, PurePosixPath
 
 from opentelemetry.trace import NoOpTracer, Tracer
 
+from tta_codegen.changes import ChangeSet, change_set_of
 from tta_codegen.findings import Finding, Target, unique_by_fingerprint
+from tta_codegen.gates.locked_tests import locked_test_findings
 from tta_codegen.gates.profiles import resolve
+from tta_codegen.gates.repo_tests import BaselineCache, run_repo_tests
 from tta_codegen.gates.sandbox import Sandbox
 from tta_codegen.gates.static import bandit_gate, mypy_gate, ruff_gate, syntax_gate
 from tta_codegen.settings import GatesSettings
 from tta_codegen.state import GateReport
-from tta_codegen.telemetry.spans import gate_span, set_outcome
+from tta_codegen.telemetry.spans import gate_span, sandbox_span, set_outcome
 
 __all__ = ["changed_python", "run_edit_gates"]
 
@@ -101,6 +104,24 @@ async def _static(
     return [f for group in groups for f in group]
 
 
+async def _repo_tests(
+    change_set: ChangeSet,
+    sandbox: Sandbox,
+    baseline_dir: Path | None,
+    timings: dict[str, float],
+    tracer: Tracer,
+) -> list[Finding]:
+    started = time.monotonic()
+    with sandbox_span(tracer, "repo-tests") as span:
+        outcome = await run_repo_tests(
+            change_set, sandbox=sandbox, baseline=BaselineCache(baseline_dir)
+        )
+        span.set_attribute("tta.repo_tests", len(outcome.tests))
+        set_outcome(span, "passed" if outcome.passed else "findings")
+    timings["repo-tests"] = round(time.monotonic() - started, 4)
+    return list(outcome.findings)
+
+
 async def run_edit_gates(
     root: Path,
     originals: Mapping[str, str | None],
@@ -108,10 +129,13 @@ async def run_edit_gates(
     *,
     settings: GatesSettings,
     sandbox: Sandbox,
+    baseline_dir: Path | None = None,
     tracer: Tracer | None = None,
 ) -> GateReport:
     """Gate an edit run's draft: syntax, ruff, mypy and bandit on the changed
-    files, then the repository's tests touching them and the run's new tests."""
+    files; existing test files must not change; then the repository's tests
+    touching them and the run's new tests, before and after the change (the
+    run on the original files is cached in ``baseline_dir``)."""
     tracer = tracer or NoOpTracer()
     profile = resolve(settings)
     timings: dict[str, float] = {}
@@ -125,8 +149,13 @@ async def run_edit_gates(
         for rel, text in python.items()
         for f in syntax_gate(text, rel, "tests" if rel in tests else "code")
     ]
+    change_set = change_set_of(str(root), originals, files)
+    findings += locked_test_findings(change_set)
     if not findings and python:
         findings += await _static(root, code, tests, settings, timings, tracer)
+        findings += await _repo_tests(
+            change_set, sandbox, baseline_dir, timings, tracer
+        )
     adjusted = [
         f.model_copy(update={"severity": "warning"})
         if f.severity == "error" and f.gate not in profile.blocking

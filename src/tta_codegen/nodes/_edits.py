@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from langgraph.runtime import Runtime
 
@@ -62,8 +63,12 @@ async def ask_for_edits(
     messages = [ChatMessage("system", prompt.system), ChatMessage("user", prompt.user)]
     result = await chat(state, runtime, node, prompt.template_id, messages, [])
     current = {p: t for p, t in state.get("files", {}).items() if t is not None}
+    root = Path(state["request"].root or ".")
     outcome = apply_edits(
-        result.text, current, allowed=allowed_files(state), may_create=True
+        result.text,
+        current,
+        allowed=allowed_files(state),
+        may_create=lambda path: not (root / path).exists(),  # new files only
     )
     files = {**state.get("files", {}), **outcome.contents}
     findings = [note.finding(path="") for note in outcome.notes]

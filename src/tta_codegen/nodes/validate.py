@@ -33,6 +33,7 @@ async def _gate(state: CodegenState, runtime: Runtime[RunContext]) -> GateReport
             state.get("files", {}),
             settings=ctx.settings.gates,
             sandbox=ctx.sandbox,
+            baseline_dir=ctx.settings.state_dir / "repo-baselines",
             tracer=ctx.tracer,
         )
     if code:
