@@ -247,15 +247,16 @@ class CodegenRequest(_Value):
     existing_tests: str | None = None
     """Tests the user already has for the target: locked, never weakened."""
     edit_files: tuple[str, ...] = ()
-    """An edit run: the existing files (absolute paths) the run may change. Empty
-    for a run that generates a new module."""
+    """An edit run: the existing files (absolute paths) the run may change."""
     root: str | None = None
-    """An edit run: the repository root (absolute) its paths are relative to."""
+    """A run that writes a set of files (an edit run, or ``generate --out-dir``):
+    the folder (absolute) every path is relative to."""
 
     @property
     def is_edit(self) -> bool:
-        """True for a run that changes existing files."""
-        return bool(self.edit_files)
+        """True for a run that writes a set of files under ``root`` (changing
+        existing ones, or creating a package): the edit path of the graph."""
+        return self.root is not None
 
     def to_state(self) -> CodegenState:
         """The initial graph state for this request."""

@@ -13,6 +13,7 @@ import httpx2
 import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.exceptions import MCPError
 from tests.cli_runner import cli_command, cli_env, run_cli
 
 pytestmark = pytest.mark.e2e
@@ -64,9 +65,10 @@ async def test_http_on_loopback_serves_clients_that_send_the_token(
     assert refused.status_code == 401
 
     wrong = httpx2.AsyncClient(headers={"Authorization": "Bearer not-the-token"})
-    with pytest.raises(Exception):  # noqa: B017 - the SDK's own error for a 401
+    with pytest.raises(ExceptionGroup) as refused_client:
         async with Client(streamable_http_client(http_server, http_client=wrong)):
             pass
+    assert refused_client.group_contains(MCPError)
 
     authorized = httpx2.AsyncClient(headers={"Authorization": f"Bearer {TOKEN}"})
     async with Client(streamable_http_client(http_server, http_client=authorized)) as c:

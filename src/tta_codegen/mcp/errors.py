@@ -22,7 +22,12 @@ from mcp_types import CallToolResult, TextContent
 from tta_codegen.errors import CodegenError
 from tta_codegen.telemetry.redact import redact
 
-__all__ = ["error_line", "one_line_errors", "tool_errors"]
+__all__ = [
+    "compact_validation_text",
+    "error_line",
+    "one_line_errors",
+    "tool_errors",
+]
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +72,7 @@ def tool_errors() -> Iterator[None]:
         ) from None
 
 
-def _compact(text: str) -> str:
+def compact_validation_text(text: str) -> str:
     """Pydantic's multi-line validation text as ``field: problem; ...``."""
     if not _VALIDATION_HEAD.search(text):
         return " ".join(text.split())
@@ -83,9 +88,9 @@ def _compact(text: str) -> str:
 def _rewrite_content(content: list[Any]) -> None:
     for block in content:
         if isinstance(block, dict) and block.get("type") == "text":
-            block["text"] = redact(_compact(str(block.get("text", ""))))
+            block["text"] = redact(compact_validation_text(str(block.get("text", ""))))
         elif isinstance(block, TextContent):
-            block.text = redact(_compact(block.text))
+            block.text = redact(compact_validation_text(block.text))
 
 
 async def one_line_errors(

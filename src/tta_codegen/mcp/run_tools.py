@@ -140,7 +140,7 @@ class RunTools:
                 existing_tests_path=existing_tests_path,
             ).to_request(self.settings, self.workspace)
             run = await self.service.start(request, thread_id)
-            return await self._follow(run, ctx, wait_s, skip_past=False)
+            return await self._follow(run, ctx, wait_s)
 
     async def edit(
         self,
@@ -190,7 +190,7 @@ class RunTools:
                 context=[],
             )
             run = await self.service.start(request, thread_id)
-            return await self._follow(run, ctx, wait_s, skip_past=False)
+            return await self._follow(run, ctx, wait_s)
 
     async def resume(
         self,
@@ -224,7 +224,7 @@ class RunTools:
                 )
             )
             run = await self.service.resume(thread_id, answer)
-            return await self._follow(run, ctx, wait_s, skip_past=False)
+            return await self._follow(run, ctx, wait_s)
 
     async def run_status(
         self,
@@ -252,11 +252,10 @@ class RunTools:
                     await run.follow(NodeProgress(ctx), skip_past=True)
             return await report_for(self.service, thread_id, include_code=include_code)
 
-    async def _follow(
-        self, run: ActiveRun, ctx: Context, wait_s: float, *, skip_past: bool
-    ) -> RunReport:
+    async def _follow(self, run: ActiveRun, ctx: Context, wait_s: float) -> RunReport:
+        """Report progress from the run's start until it stops or wait_s passes."""
         with anyio.move_on_after(wait_s):
-            await run.follow(NodeProgress(ctx), skip_past=skip_past)
+            await run.follow(NodeProgress(ctx), skip_past=False)
         if run.result is not None:
             return stopped_report(run.result)
         if run.error is not None:
