@@ -9,6 +9,7 @@ import typer
 
 from tta_codegen.cli import batch, context, models, openhands, runs, templates, trace
 from tta_codegen.cli import generate as generate_cmds
+from tta_codegen.cli.mcp import mcp_command
 from tta_codegen.cli.validate import validate_command
 
 __all__ = ["app", "main"]
@@ -49,6 +50,7 @@ app.command("generate")(generate_cmds.generate)
 app.command("resume")(generate_cmds.resume)
 app.command("batch")(batch.batch)
 app.command("validate")(validate_command)
+app.command("mcp")(mcp_command)
 app.add_typer(runs.app, name="runs", help="Past and interrupted runs.")
 app.add_typer(trace.app, name="trace", help="A run's span tree, without Jaeger.")
 app.add_typer(templates.app, name="templates", help="The prompt library.")
