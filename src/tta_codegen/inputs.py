@@ -61,6 +61,7 @@ def build_request(
     context: list[Path],
     context_type: str | None,
     existing_tests: Path | None,
+    out_dir: Path | None = None,
 ) -> CodegenRequest:
     """Validate everything a user typed before any run starts."""
     variables = parse_var_assignments(raw_vars)
@@ -86,6 +87,13 @@ def build_request(
     if model is not None:
         Catalog(settings).get(model)  # InputError naming close matches
     module_name = "generated"
+    if out_dir is not None:
+        if out is not None or tests_out is not None:
+            raise InputError("--out-dir writes a package: leave out --out/--tests-out")
+        out_dir = out_dir.resolve()
+        if out_dir.exists() and not out_dir.is_dir():
+            raise InputError(f"--out-dir {out_dir} is a file; give a folder")
+        out_dir.mkdir(parents=True, exist_ok=True)
     if out is not None:
         out = _writable_target(out, "--out")
         module_name = _module_name(out)
@@ -111,6 +119,7 @@ def build_request(
         existing_tests=_read(existing_tests, "--existing-tests")
         if existing_tests
         else None,
+        root=str(out_dir) if out_dir is not None else None,
     )
 
 

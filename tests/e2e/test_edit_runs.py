@@ -404,3 +404,58 @@ def test_a_file_changed_during_the_run_is_a_conflict_and_nothing_is_written(
     assert "error[TTA601]" in done.stderr and QUOTE in done.stderr
     assert (repo / TAX).read_text() == tax_before  # nothing was written
     assert not (repo / "tests/test_money_change.py").exists()
+
+
+PACKAGE = (
+    "ratelimit/__init__.py\n```python\n"
+    '"""Rate limiting."""\n\nfrom ratelimit.bucket import TokenBucket\n\n'
+    '__all__ = ["TokenBucket"]\n```\n\n'
+    "ratelimit/bucket.py\n```python\n"
+    '"""A token bucket."""\n\n\nclass TokenBucket:\n'
+    '    """``capacity`` tokens, taken one at a time."""\n\n'
+    "    def __init__(self, capacity: int) -> None:\n        self.tokens = capacity\n\n"
+    "    def take(self) -> bool:\n"
+    '        """Take a token if one is left."""\n'
+    "        if self.tokens > 0:\n"
+    "            self.tokens -= 1\n"
+    "            return True\n"
+    "        return False\n```\n"
+)
+
+
+def test_generate_out_dir_writes_a_package_of_several_modules(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    fake_llm.responder = scripted(
+        {
+            "edit": [PACKAGE],
+            "refine": [],
+            "tests": [
+                pytest_answer(
+                    "from ratelimit import TokenBucket\n\n\n"
+                    "def test_takes_until_empty() -> None:\n"
+                    "    bucket = TokenBucket(2)\n"
+                    "    assert [bucket.take() for _ in range(3)] == "
+                    "[True, True, False]\n"
+                )
+            ],
+        }
+    )
+    out = tmp_path / "out"
+    done = run_cli(
+        "generate",
+        "A token-bucket package.",
+        "--out-dir",
+        out,
+        "--json",
+        config=config_file,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert {c["path"] for c in result["changes"]} == {
+        "ratelimit/__init__.py",
+        "ratelimit/bucket.py",
+        "tests/test_ratelimit.py",
+    }
+    assert (out / "ratelimit" / "bucket.py").read_text().startswith('"""A token')
+    assert (out / "tests" / "test_ratelimit.py").exists()

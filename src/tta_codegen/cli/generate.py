@@ -43,6 +43,14 @@ def generate(
             help="Write the tests here (default: test_<module>.py beside --out)."
         ),
     ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write a package of several modules (and its tests) into this "
+            "folder instead of one module.",
+            file_okay=False,
+        ),
+    ] = None,
     thread_id: Annotated[str | None, typer.Option(help="Thread id to use.")] = None,
     model: Annotated[str | None, typer.Option(help="Use this model id.")] = None,
     max_iterations: Annotated[
@@ -99,6 +107,7 @@ def generate(
         context=context or [],
         context_type=context_type,
         existing_tests=existing_tests,
+        out_dir=out_dir,
     )
     run_request(
         settings,

@@ -17,13 +17,19 @@ def import_name(path: str) -> str:
     return ".".join(parts)
 
 
-def new_tests_path(root: Path, changed: list[str], thread_id: str) -> str:
-    """A new test file for the change (relative to ``root``): in the repository's
-    ``tests/`` folder when it has one, else beside the first changed module;
-    never the name of a file that exists."""
+def new_tests_path(
+    root: Path, changed: list[str], thread_id: str, *, new_package: bool = False
+) -> str:
+    """A new test file for the change (relative to ``root``): in ``tests/`` when
+    the repository has that folder or the run creates a package, else beside the
+    first changed module; named after it (a package after its folder); never
+    the name of a file that exists."""
     first = PurePosixPath(changed[0]) if changed else PurePosixPath("change.py")
-    folder = PurePosixPath("tests") if (root / "tests").is_dir() else first.parent
-    candidate = (folder / f"test_{first.stem}_change.py").as_posix()
+    stem = first.parent.name if first.stem == "__init__" else first.stem
+    use_tests = new_package or (root / "tests").is_dir()
+    folder = PurePosixPath("tests") if use_tests else first.parent
+    name = f"test_{stem}.py" if new_package else f"test_{stem}_change.py"
+    candidate = (folder / name).as_posix()
     if (root / candidate).exists():
-        candidate = (folder / f"test_{first.stem}_change_{thread_id[:8]}.py").as_posix()
+        candidate = (folder / f"test_{stem}_{thread_id[:8]}.py").as_posix()
     return candidate

@@ -58,7 +58,12 @@ async def _tests_for_change(
         for path, text in sorted(state.get("files", {}).items())
         if text != originals.get(path) and path.endswith(".py")
     ]
-    tests_path = new_tests_path(Path(request.root), changed, runtime.context.thread_id)
+    tests_path = new_tests_path(
+        Path(request.root),
+        changed,
+        runtime.context.thread_id,
+        new_package=not request.edit_files,
+    )
     draft = await ask_for_file(
         state,
         runtime,
