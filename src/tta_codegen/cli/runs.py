@@ -59,7 +59,10 @@ def list_(
 def show(
     ctx: typer.Context,
     thread_id: Annotated[str, typer.Argument()],
-    code: Annotated[bool, typer.Option(help="Also print the code and tests.")] = False,
+    code: Annotated[
+        bool,
+        typer.Option(help="Also print the code and tests (an edit run's diffs)."),
+    ] = False,
     json_output: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """One run's result: status, model, cost, findings, calls (and --code)."""
@@ -87,7 +90,9 @@ def show(
             f"({call.template})",
             markup=False,
         )
-    if code:
+    if code and result.changes:
+        console.print("".join(c.diff for c in result.changes), markup=False, end="")
+    elif code:
         console.print(f"# --- {result.code_path or 'code'}", markup=False)
         console.print(result.code or "", markup=False)
         console.print(f"# --- {result.tests_path or 'tests'}", markup=False)

@@ -35,6 +35,12 @@ def print_summary(result: RunResult) -> None:
     for label, path in (("code", result.code_path), ("tests", result.tests_path)):
         if path:
             console.print(f"wrote {label}: {path}")
+    verb = "changed" if result.status == "succeeded" else "would change"
+    for change in result.changes:
+        console.print(
+            f"{verb}: {change.path} ({change.kind}, +{change.added} -{change.removed})",
+            markup=False,
+        )
     for f in result.findings:
         where = f"{f.path}:{f.line}" if f.line else f.path
         console.print(
@@ -46,8 +52,8 @@ def print_summary(result: RunResult) -> None:
         console.print(f"[red]{result.error}[/]")
     if result.status == "awaiting_review":
         console.print(
-            f"review it, then: tta-codegen resume {result.thread_id} "
-            "--approve [--code FILE] | --reject"
+            f"review it (tta-codegen runs show {result.thread_id} --code), then: "
+            f"tta-codegen resume {result.thread_id} --approve [--code FILE] | --reject"
         )
     elif result.exit_code == 3:
         console.print(f"resume later with: tta-codegen resume {result.thread_id}")
