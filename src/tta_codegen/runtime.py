@@ -7,6 +7,7 @@ batch, worker) opens the ``Resources`` once; every run gets its own
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
@@ -117,10 +118,12 @@ async def resources_for_server() -> Resources:
     """
     global _shared
     if _shared is None:
-        settings = Settings.load()
+        settings = await asyncio.to_thread(Settings.load)  # off the server's loop
         tracer = trace.get_tracer("tta_codegen")
         gateway = await _shared_stack.enter_async_context(
             ModelGateway.open(settings, tracer=tracer)
         )
-        _shared = Resources.create(settings, gateway=gateway, tracer=tracer)
+        _shared = await asyncio.to_thread(
+            Resources.create, settings, gateway=gateway, tracer=tracer
+        )
     return _shared

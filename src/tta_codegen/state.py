@@ -9,9 +9,10 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import cache
 from typing import Annotated, ClassVar, Literal, TypedDict
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from tta_codegen.changes import ChangeSet
 from tta_codegen.errors import ErrorKind
@@ -22,6 +23,7 @@ __all__ = [
     "Attempt",
     "Complexity",
     "FinalStatus",
+    "CodegenInput",
     "CodegenRequest",
     "CodegenState",
     "ContextBundle",
@@ -37,6 +39,7 @@ __all__ = [
     "latest_findings",
     "merge_timings",
     "models_down",
+    "typed",
     "usage_of",
 ]
 
@@ -263,6 +266,21 @@ class CodegenRequest(_Value):
         return {"schema_version": SCHEMA_VERSION, "request": self, "iteration": 0}
 
 
+class CodegenInput(BaseModel):
+    """What starts a run: the graph's input schema. A server that receives the
+    request as JSON (``langgraph dev``) gets it validated into a
+    ``CodegenRequest`` here; ``CodegenRequest.to_state()`` is the same shape."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    request: CodegenRequest
+    schema_version: int = SCHEMA_VERSION
+    iteration: int = 0
+    trace_id: str | None = None
+    """Set by the engine so the run's spans share one trace."""
+    root_span_id: str | None = None
+
+
 class CodegenState(TypedDict, total=False):
     """The graph state. Nodes return partial updates of it.
 
@@ -334,6 +352,18 @@ class CodegenState(TypedDict, total=False):
     trace_id: str
     """Hex trace id of the run, kept so a resumed run continues the same trace."""
     root_span_id: str
+
+
+@cache
+def _state_adapter() -> TypeAdapter[CodegenState]:
+    return TypeAdapter(CodegenState)
+
+
+def typed(state: CodegenState) -> CodegenState:
+    """``state`` with every value as its type. A server that keeps checkpoints
+    as JSON (``langgraph dev``) hands a resumed run plain dicts; typed values
+    pass through as they are."""
+    return _state_adapter().validate_python(state)
 
 
 def usage_of(calls: Iterable[LLMCall]) -> Usage:

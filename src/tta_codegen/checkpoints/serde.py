@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 import ormsgpack
 from langgraph.checkpoint.serde import _msgpack as lg_msgpack
@@ -43,21 +43,25 @@ _HINT = "the checkpoint store holds data tta-codegen did not write; delete the r
 
 
 def state_value_types() -> list[type[BaseModel]]:
-    """Every pydantic model that may appear in the graph state."""
-    from tta_codegen import state  # noqa: PLC0415  (import cycle guard)
-    from tta_codegen.changes import ChangeSet, FileChange  # noqa: PLC0415
-    from tta_codegen.findings import Finding  # noqa: PLC0415
+    """Every pydantic model that may appear in the graph state: those reachable
+    from ``CodegenState``'s fields, and ``Usage``, which version 1 states kept."""
+    from tta_codegen.state import CodegenState, Usage  # noqa: PLC0415  (cycle guard)
 
-    found: list[type[BaseModel]] = [Finding, ChangeSet, FileChange]
-    for value in vars(state).values():
-        if (
-            isinstance(value, type)
-            and issubclass(value, BaseModel)
-            and value.__module__ == state.__name__
-            and not value.__name__.startswith("_")
-        ):
-            found.append(value)
-    return found
+    found: dict[type[BaseModel], None] = {Usage: None}
+
+    def visit(annotation: object) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation not in found:
+                found[annotation] = None
+                for field in annotation.model_fields.values():
+                    visit(field.annotation)
+            return
+        for argument in get_args(annotation):
+            visit(argument)
+
+    for annotation in get_type_hints(CodegenState).values():
+        visit(annotation)
+    return list(found)
 
 
 class _Refused(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import cast
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
@@ -23,7 +24,7 @@ from tta_codegen.nodes.validate import validate
 from tta_codegen.nodes.write_output import write_output
 from tta_codegen.runtime import RunContext
 from tta_codegen.settings import Settings
-from tta_codegen.state import CodegenState
+from tta_codegen.state import CodegenInput, CodegenState
 
 __all__ = ["CodegenGraph", "build_graph"]
 
@@ -51,7 +52,9 @@ def build_graph(
 ) -> CodegenGraph:
     """The compiled graph. Run it with ``context=RunContext(...)``; see ``api``."""
     settings = settings or Settings.load()
-    graph = StateGraph(CodegenState, context_schema=RunContext)
+    graph = StateGraph(
+        CodegenState, context_schema=RunContext, input_schema=CodegenInput
+    )
     for name, node in _NODES.items():
         graph.add_node(name, instrumented(name, node))
     graph.add_edge(START, "select_model")
@@ -74,4 +77,7 @@ def build_graph(
     graph.add_edge("generate_tests", "validate")
     graph.add_edge("review", "write_output")
     graph.add_edge("write_output", END)
-    return graph.compile(checkpointer=checkpointer, name="tta-codegen")
+    compiled = graph.compile(checkpointer=checkpointer, name="tta-codegen")
+    # callers pass the state dict (``CodegenRequest.to_state()``), which the
+    # input schema validates like JSON from a server
+    return cast(CodegenGraph, compiled)

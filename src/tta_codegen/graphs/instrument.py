@@ -9,7 +9,7 @@ from langgraph.config import get_config
 from langgraph.runtime import Runtime
 
 from tta_codegen.runtime import RunContext, resources_for_server
-from tta_codegen.state import CodegenState
+from tta_codegen.state import CodegenState, typed
 from tta_codegen.telemetry.spans import node_span, set_outcome
 
 __all__ = ["NodeFn", "instrumented"]
@@ -31,14 +31,23 @@ def _outcome(update: CodegenState) -> str:
     return "unusable_answer" if unusable else "ok"
 
 
+async def _from_server(
+    state: CodegenState, runtime: Runtime[RunContext]
+) -> tuple[Runtime[RunContext], CodegenState]:
+    """A run under LangGraph's own server: the process-wide resources, and the
+    state with its values typed again (the server keeps checkpoints as JSON, so a
+    resumed run reads back plain dicts)."""
+    thread_id = str(get_config()["configurable"].get("thread_id", ""))
+    context = RunContext(thread_id, await resources_for_server())
+    return runtime.override(context=context), typed(state)
+
+
 def instrumented(name: str, node: NodeFn) -> NodeFn:
     """``node`` inside a ``node {name}`` span, timed into ``state.timings``."""
 
     async def run(state: CodegenState, *, runtime: Runtime[RunContext]) -> CodegenState:
         if not isinstance(runtime.context, RunContext) or not runtime.context.resources:
-            thread_id = str(get_config()["configurable"].get("thread_id", ""))
-            context = RunContext(thread_id, await resources_for_server())
-            runtime = runtime.override(context=context)
+            runtime, state = await _from_server(state, runtime)
         iteration = state.get("iteration", 0)
         runtime.stream_writer(
             {"event": "node_started", "node": name, "iteration": iteration}

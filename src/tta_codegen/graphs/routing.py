@@ -6,7 +6,7 @@ from typing import Literal
 
 from tta_codegen.findings import blocking, code_blocked, is_stalled
 from tta_codegen.openhands.complexity import should_escalate
-from tta_codegen.state import CodegenState, latest_findings
+from tta_codegen.state import CodegenState, latest_findings, typed
 
 __all__ = ["after_route", "after_validate"]
 
@@ -18,7 +18,7 @@ AfterValidate = Literal[
 def after_route(state: CodegenState) -> Literal["generate", "edit", "openhands"]:
     """The route node has decided; follow it (an edit run always edits: the
     OpenHands path writes new modules only)."""
-    if state["request"].is_edit:
+    if typed(state)["request"].is_edit:
         return "edit"
     return "openhands" if state.get("route") == "openhands" else "generate"
 
@@ -42,6 +42,7 @@ def after_validate(
       the same as last time; otherwise escalate a complex task to OpenHands
       (``should_escalate``) or give up with the report (write_output).
     """
+    state = typed(state)
     request = state["request"]
     stop = blocking(latest_findings(state))
     if not code_blocked(stop) and not _tests_asked_for(state):
