@@ -94,3 +94,9 @@ async def test_a_template_run_goes_through_the_whole_graph(tmp_path: Path) -> No
         "graph/generate",
         "graph/generate_tests",
     ]
+
+
+@pytest.mark.unit
+def test_every_built_in_version_compiles_with_its_declared_variables() -> None:
+    """Built-ins are checked when first rendered, not at load: this is their check."""
+    PromptLibrary.load().check()

@@ -7,9 +7,6 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from psycopg import ProgrammingError
-from psycopg.conninfo import conninfo_to_dict
-
 from tta_codegen.errors import ConfigError
 
 __all__ = ["StoreURL", "parse_store_url", "redact_url"]
@@ -124,6 +121,9 @@ def _check_redis(url: str, display: str) -> None:
 
 def _check_postgres(url: str, display: str) -> None:
     """libpq's own parser decides; its message never holds the password."""
+    from psycopg import ProgrammingError  # noqa: PLC0415  (only Postgres URLs need it)
+    from psycopg.conninfo import conninfo_to_dict  # noqa: PLC0415
+
     try:
         params = conninfo_to_dict(url)
     except ProgrammingError as exc:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
 from decimal import Decimal
+from functools import cache
+from ssl import SSLContext
 from typing import Any, cast
 
 import httpx2
@@ -180,6 +182,13 @@ def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+@cache
+def _tls() -> SSLContext:
+    """One TLS context (the default trust store) for every client of the
+    process: building one costs tens of milliseconds."""
+    return httpx2.create_ssl_context()
+
+
 class OpenAIChatModels:
     """The production ``ChatModels``: one HTTP client per provider, one
     ChatOpenAI per model, each created on first use."""
@@ -188,6 +197,7 @@ class OpenAIChatModels:
         self._settings = settings
         self._http: dict[str, httpx2.AsyncClient] = {}
         self._models: dict[str, OpenAIChatModel] = {}
+        self._unused_sync: httpx2.Client | None = None
 
     def __call__(self, entry: ModelEntry) -> ChatModel:
         """The model for ``entry``; ConfigError when its provider's key is unusable."""
@@ -203,6 +213,7 @@ class OpenAIChatModels:
                 timeout=provider.timeout_s,
                 default_headers=provider.headers or None,
                 http_async_client=self._http_client(entry.provider),
+                http_client=self._sync_client(),
             )
             model = self._models[entry.id] = OpenAIChatModel(client, entry.id)
         return model
@@ -217,14 +228,24 @@ class OpenAIChatModels:
     def _http_client(self, provider: str) -> httpx2.AsyncClient:
         client = self._http.get(provider)
         if client is None:
-            transport = MeteredTransport(httpx2.AsyncHTTPTransport())
-            client = openai.DefaultAsyncHttpxClient(transport=transport)
+            transport = MeteredTransport(httpx2.AsyncHTTPTransport(verify=_tls()))
+            client = openai.DefaultAsyncHttpxClient(transport=transport, verify=_tls())
             self._http[provider] = client
         return client
+
+    def _sync_client(self) -> httpx2.Client:
+        """Never used (every call is async), but ChatOpenAI builds one if not
+        given; this one shares the TLS context."""
+        if self._unused_sync is None:
+            self._unused_sync = openai.DefaultHttpxClient(verify=_tls())
+        return self._unused_sync
 
     async def aclose(self) -> None:
         """Close every provider's connection pool."""
         for client in self._http.values():
             await client.aclose()
         self._http.clear()
+        if self._unused_sync is not None:
+            self._unused_sync.close()
+            self._unused_sync = None
         self._models.clear()

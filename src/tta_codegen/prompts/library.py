@@ -72,7 +72,7 @@ def _read_yaml(path: Path) -> object:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506
 
 
-def _load_file(path: Path, env: SandboxedEnvironment) -> PromptTemplate:
+def _load_file(path: Path) -> PromptTemplate:
     try:
         data = _read_yaml(path)
     except (OSError, yaml.YAMLError) as exc:
@@ -94,26 +94,39 @@ def _load_file(path: Path, env: SandboxedEnvironment) -> PromptTemplate:
             f"template {path} says version {template.version} "
             f"but sits in {folder.name}/"
         )
+    return template
+
+
+_Compiled = tuple[Template, Template]
+
+
+def _compile(template: PromptTemplate, env: SandboxedEnvironment) -> _Compiled:
+    """``template``'s system and body compiled, once its variables are checked:
+    every one used is declared and every one declared is used."""
+    where = template.source
     used: set[str] = set()
+    trees = []
     for part, text in (("system", template.system), ("body", template.body)):
         try:
-            used |= meta.find_undeclared_variables(env.parse(text))
+            tree = env.parse(text)
         except TemplateSyntaxError as exc:
             raise TemplateError(
-                f"template {path} {part} line {exc.lineno}: {exc.message}"
+                f"template {where} {part} line {exc.lineno}: {exc.message}"
             ) from None
+        used |= meta.find_undeclared_variables(tree)
+        trees.append(tree)
     declared = set(template.variables)
     shadowed = declared & set(env.globals)
     if shadowed:
         raise TemplateError(
-            f"template {path}: variable names clash with Jinja2 globals: "
+            f"template {where}: variable names clash with Jinja2 globals: "
             f"{', '.join(sorted(shadowed))}"
         )
     if undeclared := ", ".join(sorted(used - declared)):
-        raise TemplateError(f"template {path} uses undeclared variables: {undeclared}")
+        raise TemplateError(f"template {where} uses undeclared variables: {undeclared}")
     if unused := ", ".join(sorted(declared - used)):
-        raise TemplateError(f"template {path} declares unused variables: {unused}")
-    return template
+        raise TemplateError(f"template {where} declares unused variables: {unused}")
+    return env.from_string(trees[0]), env.from_string(trees[1])
 
 
 def parse_var_assignments(pairs: Sequence[str]) -> dict[str, str]:
@@ -179,14 +192,18 @@ class PromptLibrary:
         self._templates = dict(templates)
         self._pins = dict(pins)
         self._env = _environment()
-        self._compiled: dict[tuple[str, str], tuple[Template, Template]] = {}
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
 
     @classmethod
     def load(cls, extra_dirs: Sequence[Path] = ()) -> PromptLibrary:
-        """Built-ins, then each of ``extra_dirs`` (later ones win)."""
-        env = _environment()
+        """Built-ins, then each of ``extra_dirs`` (later ones win).
+
+        A template of the user's folders is checked whole here (syntax and
+        variables), so a mistake shows before any run; a built-in one, which the
+        test suite checks, when it is first rendered."""
         templates: dict[tuple[str, int], PromptTemplate] = {}
         pins: dict[str, int] = {}
+        users: list[PromptTemplate] = []
         for folder in (BUILTIN_DIR, *extra_dirs):
             folder = Path(folder).expanduser()
             if not folder.is_dir():
@@ -194,15 +211,32 @@ class PromptLibrary:
             for path in sorted(folder.rglob("*.yaml")):
                 if path.name == "registry.yaml" and path.parent == folder:
                     continue
-                template = _load_file(path, env)
+                template = _load_file(path)
                 templates[(template.name, template.version)] = template
+                if folder != BUILTIN_DIR:
+                    users.append(template)
             pins.update(_registry_pins(folder))
         for name, version in pins.items():
             if (name, version) not in templates:
                 raise TemplateError(
                     f"registry pins {name}@{version}, which does not exist"
                 )
-        return cls(templates, pins)
+        library = cls(templates, pins)
+        for template in users:
+            library._compiled_form(template)
+        return library
+
+    def _compiled_form(self, template: PromptTemplate) -> _Compiled:
+        key = (template.id, template.source)
+        if key not in self._compiled:
+            self._compiled[key] = _compile(template, self._env)
+        return self._compiled[key]
+
+    def check(self) -> None:
+        """Compile every version of every template (TemplateError on the first
+        that does not: bad syntax, undeclared or unused variables)."""
+        for template in self._templates.values():
+            self._compiled_form(template)
 
     def names(self) -> builtins.list[str]:
         """Every template name, sorted."""
@@ -262,13 +296,7 @@ class PromptLibrary:
                     f"got {type(value).__name__}"
                 )
             values[var] = value
-        compiled = self._compiled.get((template.id, template.source))
-        if compiled is None:
-            compiled = (
-                self._env.from_string(template.system),
-                self._env.from_string(template.body),
-            )
-            self._compiled[(template.id, template.source)] = compiled
+        compiled = self._compiled_form(template)
         try:
             system = compiled[0].render(values)
             user = compiled[1].render(values)
