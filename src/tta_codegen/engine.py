@@ -21,7 +21,13 @@ from opentelemetry import trace
 
 from tta_codegen.changes import journal_dir_of, recover
 from tta_codegen.checkpoints import ensure_compatible, open_configured_checkpointer
-from tta_codegen.errors import InputError, ModelUnavailableError
+from tta_codegen.checkpoints.lease import (
+    LeaseStore,
+    hold_lease,
+    open_lease_store,
+    process_holder,
+)
+from tta_codegen.errors import InputError, ModelUnavailableError, ThreadBusyError
 from tta_codegen.events import (
     Event,
     FindingFound,
@@ -65,11 +71,20 @@ class Codegen:
     """One process's handle on the graph and everything its nodes use."""
 
     def __init__(
-        self, settings: Settings, graph: CodegenGraph, resources: Resources
+        self,
+        settings: Settings,
+        graph: CodegenGraph,
+        resources: Resources,
+        leases: LeaseStore,
+        holder: str,
     ) -> None:
         self.settings = settings
         self.graph = graph
         self.resources = resources
+        self.leases = leases
+        """Run leases: one runner per thread, across processes and machines."""
+        self.holder = holder
+        """How this session names itself as a lease holder."""
 
     @classmethod
     @asynccontextmanager
@@ -79,11 +94,14 @@ class Codegen:
         *,
         tracer: trace.Tracer | None = None,
         chat_models: ChatModels | None = None,
+        role: str = "run",
     ) -> AsyncIterator[Self]:
         """Open the checkpointer and model gateway; close them on exit.
 
         ``chat_models`` answers the LLM calls instead of the configured
         providers (``tta_codegen.testing.FunctionChatModel`` in tests).
+        ``role`` names this session in the run leases it takes (with host and
+        process id), e.g. "resume" or "worker".
         """
         require_sdk(settings.openhands)
         recover(journal_dir_of(settings.state_dir))  # a write a killed run left
@@ -93,9 +111,11 @@ class Codegen:
             ModelGateway.open(
                 settings, tracer=tracer, chat_models=chat_models
             ) as gateway,
+            open_lease_store(settings) as leases,
         ):
             resources = Resources.create(settings, gateway=gateway, tracer=tracer)
-            yield cls(settings, build_graph(settings, checkpointer=saver), resources)
+            graph = build_graph(settings, checkpointer=saver)
+            yield cls(settings, graph, resources, leases, process_holder(role))
 
     @staticmethod
     def config(thread_id: str) -> RunnableConfig:
@@ -208,8 +228,36 @@ class Codegen:
         None (with ``decision`` answering a pending review). Yields progress
         events; the last one is always ``RunFinished``."""
         thread_id = thread_id or new_thread_id()
-        graph_input, resume_ids = await self._prepare(request, thread_id, decision)
         queue: asyncio.Queue[Any] = asyncio.Queue()
+
+        def lost() -> None:
+            queue.put_nowait(
+                ThreadBusyError(
+                    f"lost the run lease of thread {thread_id} (this process "
+                    f"stalled for more than fleet.lease_s); stopped",
+                    hint=f"the run continues where it is leased; `tta-codegen "
+                    f"runs watch {thread_id}`",
+                )
+            )
+
+        async with hold_lease(
+            self.leases,
+            thread_id,
+            self.holder,
+            self.settings.fleet.lease_s,
+            on_lost=lost,
+        ):
+            async for event in self._leased_events(request, thread_id, decision, queue):
+                yield event
+
+    async def _leased_events(
+        self,
+        request: CodegenRequest | None,
+        thread_id: str,
+        decision: ReviewDecision | None,
+        queue: asyncio.Queue[Any],
+    ) -> AsyncIterator[Event]:
+        graph_input, resume_ids = await self._prepare(request, thread_id, decision)
         producer = asyncio.create_task(
             self._produce(graph_input, thread_id, resume_ids, request, queue)
         )

@@ -31,6 +31,7 @@ __all__ = [
     "SandboxError",
     "StoreUnavailableError",
     "TemplateError",
+    "ThreadBusyError",
     "UnsafePathError",
     "error_class",
 ]
@@ -47,6 +48,8 @@ class ExitCode(IntEnum):
     """Bad input or configuration, or a store the run needs is unusable."""
     NO_MODEL = 3
     """No model could answer (all failed, or a budget is exhausted)."""
+    BUSY = 4
+    """Another process is running this thread now (it holds the run lease)."""
     INTERRUPTED = 130
     """Interrupted (Ctrl-C); the run is resumable."""
 
@@ -115,6 +118,13 @@ class StoreUnavailableError(CheckpointError):
     """
 
     code = "TTA201"
+
+
+class ThreadBusyError(CheckpointError):
+    """Another process holds the thread's run lease: it is running the thread."""
+
+    code = "TTA202"
+    exit_code = ExitCode.BUSY
 
 
 class ModelCallError(CodegenError):

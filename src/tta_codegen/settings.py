@@ -27,6 +27,7 @@ from tta_codegen.settings_sections import (
     BudgetSettings,
     CheckpointSettings,
     ContextSettings,
+    FleetSettings,
     GatesSettings,
     GenerationSettings,
     ModelEntry,
@@ -43,6 +44,7 @@ __all__ = [
     "BudgetSettings",
     "CheckpointSettings",
     "ContextSettings",
+    "FleetSettings",
     "GatesSettings",
     "GenerationSettings",
     "ModelEntry",
@@ -106,6 +108,7 @@ class Settings(BaseSettings):
     openhands: OpenHandsSettings = Field(default_factory=OpenHandsSettings)
     telemetry: TelemetrySettings = Field(default_factory=TelemetrySettings)
     safety: SafetySettings = Field(default_factory=SafetySettings)
+    fleet: FleetSettings = Field(default_factory=FleetSettings)
     state_dir: Path = Field(default_factory=default_state_dir)
     """Local state: stats, ledgers, span files, index cache."""
 

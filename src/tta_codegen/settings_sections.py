@@ -20,6 +20,7 @@ __all__ = [
     "BudgetSettings",
     "CheckpointSettings",
     "ContextSettings",
+    "FleetSettings",
     "GatesSettings",
     "GenerationSettings",
     "ModelEntry",
@@ -325,3 +326,19 @@ class TelemetrySettings(_Section):
     """Record prompts and completions on spans (opt-in)."""
     local_spans: bool = True
     """Keep each run's spans on disk for ``trace show``."""
+
+
+class FleetSettings(_Section):
+    """Workers on many machines (``tta-codegen worker``) sharing one queue."""
+
+    broker_url: str | None = None
+    """redis://... or amqp://user:password@host:port/vhost; unset: the Redis of
+    the checkpoint store (or of ``routing.stats_url``)."""
+    queue: str = Field(default="tta-codegen", min_length=1)
+    """Queue the runs are sent to and workers take them from."""
+    concurrency: int = Field(default=4, gt=0)
+    """Runs one worker executes at once (> 0)."""
+    lease_s: float = Field(default=30.0, gt=0)
+    """A thread's run lease lasts this long and is renewed every third of it; a
+    worker that dies loses its runs to another worker after at most this (> 0).
+    Also guards local ``resume`` of one thread by two processes."""
