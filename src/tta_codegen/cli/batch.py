@@ -31,6 +31,14 @@ def batch(
         bool, typer.Option("--resume", help="Finish what an interrupted batch left.")
     ] = False,
     json_output: Annotated[bool, typer.Option("--json")] = False,
+    fleet: Annotated[
+        bool,
+        typer.Option(
+            "--fleet",
+            help="Queue every task on the fleet and print the thread ids "
+            "(--max-cost holds for the whole fleet).",
+        ),
+    ] = False,
 ) -> None:
     """Run every task of TASKS_FILE, each as its own resumable thread."""
     from tta_codegen.batch import load_batch  # noqa: PLC0415
@@ -38,6 +46,14 @@ def batch(
     settings = settings_of(ctx)
     name, planned = load_batch(tasks_file, settings)
     budget = Decimal(str(max_cost)) if max_cost is not None else None
+    if fleet:
+        from tta_codegen.cli.fleet import queue_turns  # noqa: PLC0415
+
+        turns = [(p.thread_id, p.request) for p in planned]
+        queue_turns(settings, turns, decision=None, batch=name, batch_max_cost=budget)
+        for item in planned:
+            print(item.thread_id)
+        return
     try:
         outcomes = asyncio.run(_run(settings, planned, concurrency, budget, resume))
     except KeyboardInterrupt:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from tta_codegen.settings import Settings
     from tta_codegen.state import CodegenRequest, ReviewDecision
 
-__all__ = ["generate", "resume", "run_request"]
+__all__ = ["generate", "report_result", "resume", "run_request"]
 
 
 def generate(
@@ -138,12 +138,24 @@ def resume(
     json_output: Annotated[bool, typer.Option("--json")] = False,
     no_stream: Annotated[bool, typer.Option("--no-stream")] = False,
     quiet: Annotated[bool, typer.Option()] = False,
+    fleet: Annotated[
+        bool,
+        typer.Option(
+            "--fleet", help="Queue it on the fleet instead (follow: runs watch)."
+        ),
+    ] = False,
 ) -> None:
     """Continue an interrupted run, or answer its review."""
     from tta_codegen.inputs import review_decision  # noqa: PLC0415
 
     settings = settings_of(ctx)
     decision = review_decision(approve=approve, reject=reject, code=code, tests=tests)
+    if fleet:
+        from tta_codegen.cli.fleet import queue_turns  # noqa: PLC0415
+
+        queue_turns(settings, [(thread_id, None)], decision=decision)
+        print(thread_id)
+        return
     run_request(
         settings,
         None,
@@ -207,3 +219,8 @@ def _report(
         print("".join(change.diff for change in result.changes), end="")
     elif result.status == "succeeded" and result.code_path is None and result.code:
         print(result.code, end="" if result.code.endswith("\n") else "\n")
+
+
+report_result = _report
+"""Print a finished run's result: the chosen format, or the summary (also used
+by ``runs watch``)."""

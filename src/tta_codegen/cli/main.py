@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
 from tta_codegen.cli import batch, context, models, openhands, runs, templates, trace
+from tta_codegen.cli import fleet as fleet_cmds
 from tta_codegen.cli import generate as generate_cmds
 from tta_codegen.cli.demo import demo as demo_command
 from tta_codegen.cli.edit import edit as edit_command
@@ -106,6 +107,10 @@ app.command("validate")(validate_command)
 app.command("mcp")(mcp_command)
 app.command("report")(report_command)
 runs.app.command("undo")(undo_command)
+app.command("worker")(fleet_cmds.worker)
+app.command("submit")(fleet_cmds.submit)
+runs.app.command("watch")(fleet_cmds.watch)
+runs.app.command("cancel")(fleet_cmds.cancel)
 app.add_typer(runs.app, name="runs", help="Past and interrupted runs.")
 app.add_typer(trace.app, name="trace", help="A run's span tree, without Jaeger.")
 app.add_typer(templates.app, name="templates", help="The prompt library.")

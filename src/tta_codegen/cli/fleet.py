@@ -1,0 +1,202 @@
+"""The fleet commands: ``worker``, ``submit``, ``runs watch`` and ``runs cancel``
+(``batch --fleet`` and ``resume --fleet`` queue through ``queue_turns``)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from tta_codegen.cli._common import err_console, settings_of
+from tta_codegen.errors import ExitCode
+
+if TYPE_CHECKING:
+    from tta_codegen.settings import Settings
+    from tta_codegen.state import CodegenRequest, ReviewDecision
+
+__all__ = ["cancel", "queue_turns", "submit", "watch", "worker"]
+
+
+def worker(
+    ctx: typer.Context,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(min=1, max=256, help="Runs at once (default: fleet.concurrency)."),
+    ] = None,
+    queue: Annotated[
+        str | None, typer.Option(help="Queue to take runs from (default: fleet.queue).")
+    ] = None,
+) -> None:
+    """Run queued runs (from `submit`, `batch --fleet`, `resume --fleet`) until
+    stopped; start one on each machine of the fleet."""
+    from tta_codegen.fleet.config import fleet_settings  # noqa: PLC0415
+    from tta_codegen.fleet.worker import run_worker  # noqa: PLC0415
+
+    settings = fleet_settings(settings_of(ctx))
+    run_worker(
+        settings,
+        concurrency=concurrency or settings.fleet.concurrency,
+        queue=queue or settings.fleet.queue,
+    )
+
+
+def submit(
+    ctx: typer.Context,
+    task: Annotated[
+        str, typer.Argument(help="What to build (or extra notes for --template).")
+    ] = "",
+    template: Annotated[
+        str | None, typer.Option(help="Prompt-library template.")
+    ] = None,
+    var: Annotated[
+        list[str] | None,
+        typer.Option("--var", help="Template variable KEY=VALUE (repeatable)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write the module here (on the worker's machine)."),
+    ] = None,
+    tests_out: Annotated[Path | None, typer.Option(help="Write the tests here.")] = (
+        None
+    ),
+    thread_id: Annotated[str | None, typer.Option(help="Thread id to use.")] = None,
+    model: Annotated[str | None, typer.Option(help="Use this model id.")] = None,
+    max_iterations: Annotated[
+        int | None,
+        typer.Option(min=0, max=20, help="Refinement rounds after the first draft."),
+    ] = None,
+    review: Annotated[
+        bool, typer.Option(help="Stop for human approval before writing files.")
+    ] = False,
+    context: Annotated[
+        list[Path] | None,
+        typer.Option("--context", help="Folder or file to draw context from."),
+    ] = None,
+    context_type: Annotated[
+        str | None,
+        typer.Option(help="agent_orchestration, data_layer, api or testing."),
+    ] = None,
+) -> None:
+    """Queue a generation on the fleet and print its thread id at once (follow it
+    with `tta-codegen runs watch THREAD_ID`)."""
+    from tta_codegen.engine import new_thread_id  # noqa: PLC0415
+    from tta_codegen.inputs import build_request  # noqa: PLC0415
+
+    settings = settings_of(ctx)
+    request = build_request(
+        settings,
+        task=task,
+        template=template,
+        raw_vars=var or [],
+        out=out,
+        tests_out=tests_out,
+        model=model,
+        max_iterations=max_iterations,
+        review=review,
+        context=context or [],
+        context_type=context_type,
+        existing_tests=None,
+    )
+    target = thread_id or new_thread_id()
+    queue_turns(settings, [(target, request)], decision=None)
+    print(target)
+
+
+def queue_turns(
+    settings: Settings,
+    turns: Sequence[tuple[str, CodegenRequest | None]],
+    *,
+    decision: ReviewDecision | None,
+    batch: str | None = None,
+    batch_max_cost: Decimal | None = None,
+) -> None:
+    """Queue each (thread id, request or None to resume) on the fleet."""
+    from tta_codegen.fleet.client import submit_run  # noqa: PLC0415
+
+    async def go() -> None:
+        for thread_id, request in turns:
+            await submit_run(
+                settings,
+                thread_id,
+                request=request,
+                decision=decision,
+                batch=batch,
+                batch_max_cost=batch_max_cost,
+            )
+
+    asyncio.run(go())
+
+
+def watch(
+    ctx: typer.Context,
+    thread_id: Annotated[str, typer.Argument(help="A queued or running run.")],
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the result as JSON on stdout.")
+    ] = False,
+    no_stream: Annotated[
+        bool, typer.Option("--no-stream", help="Do not show streamed tokens.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress output at all.")] = False,
+) -> None:
+    """Follow a fleet run live (node, tokens, findings) from any machine; end
+    with its result and exit code."""
+    from tta_codegen.cli.generate import report_result  # noqa: PLC0415
+    from tta_codegen.cli.live import LiveView  # noqa: PLC0415
+    from tta_codegen.fleet.client import watch_run  # noqa: PLC0415
+    from tta_codegen.fleet.wire import event_from_wire  # noqa: PLC0415
+    from tta_codegen.result import RunResult  # noqa: PLC0415
+
+    settings = settings_of(ctx)
+    view = LiveView(thread_id, show_tokens=not no_stream, quiet=quiet)
+    console = err_console()
+
+    async def follow() -> tuple[RunResult | None, dict[str, object]]:
+        last: dict[str, object] = {}
+        async for doc in watch_run(settings, thread_id):
+            last = doc
+            kind = doc.get("type")
+            if kind in ("queued", "started", "requeued") and not quiet:
+                where = f" on {doc['worker']}" if kind == "started" else ""
+                console.print(f"[fleet] {kind}{where}", markup=False)
+                continue
+            event = event_from_wire(doc)
+            if kind == "finished" and event is not None:
+                return event.result, doc  # type: ignore[union-attr]
+            if event is not None:
+                view.on_event(event)
+        return None, last
+
+    try:
+        result, last = asyncio.run(follow())
+    except KeyboardInterrupt:
+        print(f"\nstopped watching; the run goes on ({thread_id})", file=sys.stderr)
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
+    if result is None:
+        from tta_codegen.cli.main import print_error  # noqa: PLC0415
+
+        print_error(str(last.get("code", "TTA999")), str(last.get("error", "")), None)
+        raise typer.Exit(int(str(last.get("exit_code", 1))))
+    if last.get("note") == "cancelled" and not quiet:
+        console.print(
+            f"cancelled; resume it with: tta-codegen resume {thread_id} [--fleet]",
+            markup=False,
+        )
+    report_result(result, None, output_format="json" if json_output else None,
+                  quiet=quiet)  # fmt: skip
+    raise typer.Exit(result.exit_code)
+
+
+def cancel(
+    ctx: typer.Context,
+    thread_id: Annotated[str, typer.Argument(help="A queued or running fleet run.")],
+) -> None:
+    """Stop a fleet run at its next step (resumable later with `resume`)."""
+    from tta_codegen.fleet.client import cancel_run  # noqa: PLC0415
+
+    status = asyncio.run(cancel_run(settings_of(ctx), thread_id))
+    print(f"cancel requested for {thread_id} ({status})")

@@ -1,0 +1,54 @@
+"""The Celery app of a fleet: its broker, queue and delivery guarantees.
+
+Late acks and reject-on-worker-lost: a run's message is acknowledged only when
+its task returns, so a run whose worker died is delivered again (RabbitMQ at
+once, Redis after the visibility timeout); the sweeper re-queues it sooner.
+One message is reserved per free worker slot.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tta_codegen.fleet.config import TASK_NAME, broker_url
+
+if TYPE_CHECKING:
+    from celery import Celery
+
+    from tta_codegen.settings import Settings
+
+__all__ = ["make_app", "send_run"]
+
+VISIBILITY_FLOOR_S = 300.0
+"""Redis broker: an unacknowledged message is delivered again after this long
+(or four lease times, whichever is longer); the lease stops a second runner."""
+
+
+def make_app(settings: Settings) -> Celery:
+    """A Celery app for the fleet of ``settings`` (no result backend: results
+    and events travel through the run records)."""
+    from celery import Celery  # noqa: PLC0415
+
+    fleet = settings.fleet
+    app = Celery("tta_codegen", broker=broker_url(settings), set_as_current=False)
+    app.conf.update(
+        task_default_queue=fleet.queue,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_ignore_result=True,
+        worker_prefetch_multiplier=1,
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={
+            "visibility_timeout": max(VISIBILITY_FLOOR_S, 4 * fleet.lease_s)
+        },
+        task_serializer="json",
+        accept_content=["json"],
+    )
+    return app
+
+
+def send_run(app: Celery, settings: Settings, thread_id: str) -> None:
+    """Queue one turn of ``thread_id`` (what to run is in its record)."""
+    app.send_task(TASK_NAME, args=[thread_id], queue=settings.fleet.queue)
