@@ -1,4 +1,5 @@
-"""The programmatic front: ``generate``, ``stream`` and ``resume``.
+"""The programmatic front: ``generate``, ``stream``, ``resume`` and ``submit``
+(queue a run on the fleet; the handle streams its events and awaits its result).
 
 Each call opens a ``Codegen`` session (checkpointer, model gateway, sandbox) for
 its duration. Programs running many generations should open one session with
@@ -12,14 +13,15 @@ from contextlib import contextmanager
 
 from opentelemetry.trace import Tracer
 
-from tta_codegen.engine import Codegen
+from tta_codegen.engine import Codegen, new_thread_id
 from tta_codegen.events import Event
+from tta_codegen.fleet.client import FleetRun, submit_run
 from tta_codegen.result import RunResult
 from tta_codegen.settings import Settings
 from tta_codegen.state import CodegenRequest, ReviewDecision
 from tta_codegen.telemetry import setup_tracing
 
-__all__ = ["generate", "resume", "stream"]
+__all__ = ["FleetRun", "generate", "resume", "stream", "submit"]
 
 
 @contextmanager
@@ -74,3 +76,22 @@ async def resume(
     with _tracer(settings, tracer) as active:
         async with Codegen.open(settings, tracer=active) as session:
             return await session.run(thread_id=thread_id, decision=decision)
+
+
+async def submit(
+    request: CodegenRequest | None = None,
+    *,
+    settings: Settings | None = None,
+    thread_id: str | None = None,
+    decision: ReviewDecision | None = None,
+) -> FleetRun:
+    """Queue a run on the fleet (``tta-codegen worker`` processes) and return at
+    once. ``request`` None queues another turn of ``thread_id`` (a resume, with
+    ``decision`` answering its review). ``await handle`` gives the result,
+    ``handle.events()`` the live events, ``handle.cancel()`` stops it."""
+    settings = settings or Settings.load()
+    if request is None and thread_id is None:
+        raise ValueError("submit needs a request or the thread_id to resume")
+    target = thread_id or new_thread_id()
+    await submit_run(settings, target, request=request, decision=decision)
+    return FleetRun(settings, target)

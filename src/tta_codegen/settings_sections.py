@@ -88,13 +88,15 @@ class ProviderSettings(_Section):
         default=None, ge=1
     )
     """Cap on requests per minute to this provider from one process, shared by
-    every run in it (a batch); requests over it wait their turn. >= 1; none
-    (or "unlimited") by default."""
+    every run in it (a batch), or from every process sharing
+    ``routing.stats_url`` (a fleet); requests over it wait their turn. >= 1;
+    none (or "unlimited") by default."""
     max_concurrent_requests: Annotated[int | None, _Unlimited] = Field(
         default=None, ge=1
     )
-    """Cap on requests in flight to this provider from one process; >= 1; none
-    (or "unlimited") by default."""
+    """Cap on requests in flight to this provider from one process (or from
+    every process sharing ``routing.stats_url``: a fleet); >= 1; none (or
+    "unlimited") by default."""
 
 
 class ModelEntry(_Section):

@@ -29,7 +29,7 @@ def fleet_config(
     config_file: Path, tmp_path: Path, redis_url: str, fake_llm: FakeOpenAIServer
 ) -> Path:
     """config_file on Redis checkpoints, with this test's own key prefix and
-    queue, a 2 s run lease and the slow gates off."""
+    queue, a 5 s run lease and the slow gates off."""
     fake_llm.responder = answer_by_prompt
     name = f"t{os.getpid()}-{tmp_path.name}"
     text = config_file.read_text().replace(
@@ -45,7 +45,7 @@ def fleet_config(
     text += f"""
 [fleet]
 queue = "{name}"
-lease_s = 2
+lease_s = 5
 concurrency = 2
 
 [routing]

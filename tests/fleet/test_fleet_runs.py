@@ -12,7 +12,7 @@ from tests.samples import GOOD_CODE
 
 from tta_codegen.testing import FakeOpenAIServer
 
-pytestmark = [pytest.mark.fleet, pytest.mark.redis]
+pytestmark = [pytest.mark.fleet, pytest.mark.redis, pytest.mark.timeout(300)]
 
 
 def submit(config: Path, task: str, *args: str | Path) -> str:

@@ -16,8 +16,12 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from opentelemetry import trace
+
+if TYPE_CHECKING:
+    import redis.asyncio as aioredis
 
 from tta_codegen.errors import (
     BudgetExceededError,
@@ -91,7 +95,7 @@ class ModelGateway:
         redis = open_redis(url) if url else None
         owned = OpenAIChatModels(settings) if chat_models is None else None
         try:
-            yield cls(
+            gateway = cls(
                 settings,
                 catalog=Catalog(settings),
                 stats=open_stats_store(settings, redis),
@@ -101,11 +105,35 @@ class ModelGateway:
                 tracer=tracer,
                 sleep=sleep,
             )
+            if redis is not None:  # request limits shared like stats and budgets
+                gateway.share_request_limits(redis, clock=clock, sleep=sleep)
+            yield gateway
         finally:
             if owned is not None:
                 await owned.aclose()
             if redis is not None:
                 await redis.aclose()
+
+    def share_request_limits(
+        self,
+        redis: aioredis.Redis,
+        *,
+        clock: Callable[[], float] = time.time,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        """Hold the per-provider request limits in Redis, for every process
+        sharing it (a fleet), instead of in this process."""
+        from tta_codegen.models.shared_limits import (  # noqa: PLC0415
+            SharedProviderLimits,
+        )
+
+        self._caller.limits = SharedProviderLimits(  # type: ignore[assignment]
+            redis,
+            self.settings.routing.key_prefix,
+            self.settings.providers,
+            clock=clock,
+            sleep=sleep,
+        )
 
     async def select(self, requirements: ModelRequirements) -> list[RankedModel]:
         """Rank every catalog model for ``requirements`` (eligible first)."""
