@@ -55,11 +55,32 @@ key_prefix = "{name}"
 mutation = false
 reruns = 0
 """
-    broker = os.environ.get("BROKER_URL_FOR_TEST")
-    if broker:
-        text = text.replace("[fleet]\n", f'[fleet]\nbroker_url = "{broker}"\n')
     config_file.write_text(text)
     return config_file
+
+
+def use_broker(config: Path, broker_url: str) -> None:
+    """Send the runs of ``config`` through ``broker_url`` instead of Redis."""
+    text = config.read_text()
+    config.write_text(
+        text.replace("[fleet]\n", f'[fleet]\nbroker_url = "{broker_url}"\n')
+    )
+
+
+def amqp_url() -> str:
+    """$BROKER_URL, or the RabbitMQ of this machine; skipped (saying why) when
+    neither answers."""
+    import kombu  # noqa: PLC0415
+
+    url = os.environ.get("BROKER_URL") or "amqp://guest:guest@127.0.0.1:5672//"
+    if not url.startswith("amqp"):
+        pytest.skip(f"BROKER_URL is not an amqp:// URL: {url.split('://')[0]}://")
+    try:
+        with kombu.Connection(url, connect_timeout=3) as conn:
+            conn.ensure_connection(max_retries=1)
+    except Exception as exc:  # noqa: BLE001 - any failure means: not reachable
+        pytest.skip(f"RabbitMQ not reachable ({type(exc).__name__}); set BROKER_URL")
+    return url
 
 
 class Workers:

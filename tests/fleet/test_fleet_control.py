@@ -1,0 +1,147 @@
+"""Cancel, review, a shared daily budget and RabbitMQ, through real workers."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import redis
+from tests.cli_runner import run_cli
+from tests.fleet.conftest import Workers, amqp_url, answer_by_prompt, use_broker
+from tests.samples import GOOD_CODE
+
+from tta_codegen.errors import ExitCode
+from tta_codegen.settings import Settings
+from tta_codegen.testing import FakeOpenAIServer, RecordedRequest, Reply
+
+pytestmark = [pytest.mark.fleet, pytest.mark.redis, pytest.mark.timeout(300)]
+
+
+def submit(config: Path, task: str, *args: str | Path) -> str:
+    done = run_cli("submit", task, *args, config=config)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def watch(config: Path, thread_id: str) -> tuple[int, dict[str, object], str]:
+    done = run_cli("runs", "watch", thread_id, "--json", "--quiet", config=config)
+    return done.returncode, json.loads(done.stdout or "{}"), done.stderr
+
+
+def test_cancel_a_running_and_a_queued_run_then_resume(
+    workers: Workers, fleet_config: Path, tmp_path: Path, fake_llm: FakeOpenAIServer
+) -> None:
+    seen: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def respond(request: RecordedRequest) -> Reply:
+        with lock:
+            seen[request.prompt] += 1
+            first = seen[request.prompt] == 1
+        reply = answer_by_prompt(request)
+        if "zzslow" in request.prompt and first:
+            return Reply(content=reply.content, delay_s=60)
+        return reply
+
+    fake_llm.responder = respond
+    workers.start(1, concurrency=1)
+    (tmp_path / "a").mkdir()
+    running = submit(fleet_config, "Add two integers (zzslow).", "--out",
+                     tmp_path / "a" / "calc.py")  # fmt: skip
+    queued = submit(fleet_config, "Add two integers (queued).")
+    while not fake_llm.calls():
+        pass
+
+    for thread_id in (queued, running):
+        done = run_cli("runs", "cancel", thread_id, config=fleet_config)
+        assert done.returncode == 0, done.stderr
+    for thread_id in (running, queued):
+        code, result, _ = watch(fleet_config, thread_id)
+        assert code == ExitCode.INTERRUPTED
+        assert result["status"] == "interrupted"
+    assert len(fake_llm.calls()) == 1  # the queued run never started
+
+    again = run_cli("resume", running, "--fleet", config=fleet_config)
+    assert again.returncode == 0, again.stderr
+    code, result, _ = watch(fleet_config, running)
+    assert code == 0 and result["status"] == "succeeded"
+    assert (tmp_path / "a" / "calc.py").read_text() == GOOD_CODE
+    gone = run_cli("runs", "cancel", running, config=fleet_config)
+    assert gone.returncode == 2 and "not queued or running" in gone.stderr
+
+
+def test_review_through_the_fleet(
+    workers: Workers, fleet_config: Path, tmp_path: Path
+) -> None:
+    workers.start(1)
+    thread_id = submit(fleet_config, "Add two integers.", "--review", "--out",
+                       tmp_path / "calc.py")  # fmt: skip
+    code, result, _ = watch(fleet_config, thread_id)
+    assert code == 0 and result["status"] == "awaiting_review"
+    assert not (tmp_path / "calc.py").exists()
+
+    approved = run_cli("resume", thread_id, "--approve", "--fleet", config=fleet_config)
+    assert approved.returncode == 0, approved.stderr
+    code, result, _ = watch(fleet_config, thread_id)
+    assert code == 0 and result["status"] == "succeeded"
+    assert (tmp_path / "calc.py").read_text() == GOOD_CODE
+
+
+def test_a_daily_budget_shared_by_three_workers_is_never_exceeded(
+    workers: Workers, fleet_config: Path
+) -> None:
+    limit = Decimal("0.0012")
+    fleet_config.write_text(
+        fleet_config.read_text().replace("max_iterations = 1", "max_iterations = 0")
+        + f"""
+[budget]
+max_cost_per_day_usd = "{limit}"
+
+[[models]]
+id = "paid-coder"
+provider = "openrouter"
+input_cost_per_mtok = 100
+output_cost_per_mtok = 100
+quality = {{code_generation = 9, test_generation = 9}}
+"""
+    )
+    fleet_config.write_text(
+        fleet_config.read_text().replace(
+            "[generation]\n", "[generation]\nmax_output_tokens = 200\n"
+        )
+    )
+    workers.start(3)
+    threads = [
+        submit(fleet_config, f"Add two integers ({i}).", "--model", "paid-coder")
+        for i in range(9)
+    ]
+    outcomes = [watch(fleet_config, t) for t in threads]
+
+    codes = Counter(code for code, _, _ in outcomes)
+    assert codes[0] >= 1 and codes[ExitCode.NO_MODEL] >= 1, outcomes
+    settings = Settings.load(fleet_config)
+    client = redis.Redis.from_url(settings.checkpoints.url or "", decode_responses=True)
+    day = datetime.now(UTC).date().isoformat()
+    spent_nano = int(
+        client.hget(f"{settings.routing.key_prefix}:budget:{day}", "spent") or 0
+    )
+    assert 0 < spent_nano <= int(limit * 10**9)
+    paid = sum(Decimal(str(r["usage"]["cost_usd"])) for _, r, _ in outcomes if r)  # type: ignore[index]
+    assert paid <= limit
+
+
+def test_runs_through_rabbitmq(
+    workers: Workers, fleet_config: Path, tmp_path: Path
+) -> None:
+    use_broker(fleet_config, amqp_url())
+    workers.start(1)
+    threads = [submit(fleet_config, f"Add two integers ({i}).") for i in range(2)]
+    for thread_id in threads:
+        code, result, stderr = watch(fleet_config, thread_id)
+        assert code == 0 and result["status"] == "succeeded", stderr
+    assert "amqp://guest:**@" in workers.log(0)
