@@ -75,20 +75,33 @@ def test_cancel_a_running_and_a_queued_run_then_resume(
     assert gone.returncode == 2 and "not queued or running" in gone.stderr
 
 
-def test_review_through_the_fleet(
+async def test_review_through_the_fleet_and_the_api(
     workers: Workers, fleet_config: Path, tmp_path: Path
 ) -> None:
+    from tta_codegen import api  # noqa: PLC0415
+    from tta_codegen.events import NodeStarted, RunFinished  # noqa: PLC0415
+    from tta_codegen.state import CodegenRequest  # noqa: PLC0415
+
     workers.start(1)
-    thread_id = submit(fleet_config, "Add two integers.", "--review", "--out",
-                       tmp_path / "calc.py")  # fmt: skip
-    code, result, _ = watch(fleet_config, thread_id)
-    assert code == 0 and result["status"] == "awaiting_review"
+    settings = Settings.load(fleet_config)
+    out = str(tmp_path / "calc.py")
+    request = CodegenRequest(
+        task="Add two integers.", module_name="calc", review=True, out_path=out
+    )
+    handle = await api.submit(request, settings=settings)
+    assert handle.thread_id
+    seen = [event async for event in handle.events()]
+    assert any(isinstance(e, NodeStarted) and e.node == "validate" for e in seen)
+    assert isinstance(seen[-1], RunFinished)
+    assert seen[-1].result.status == "awaiting_review"
     assert not (tmp_path / "calc.py").exists()
 
-    approved = run_cli("resume", thread_id, "--approve", "--fleet", config=fleet_config)
+    approved = run_cli("resume", handle.thread_id, "--approve", "--fleet",
+                       config=fleet_config)  # fmt: skip
     assert approved.returncode == 0, approved.stderr
-    code, result, _ = watch(fleet_config, thread_id)
+    code, result, _ = watch(fleet_config, handle.thread_id)
     assert code == 0 and result["status"] == "succeeded"
+    assert (await handle).status == "succeeded"  # the handle follows the last turn
     assert (tmp_path / "calc.py").read_text() == GOOD_CODE
 
 
