@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from collections import Counter
@@ -75,11 +76,12 @@ def test_cancel_a_running_and_a_queued_run_then_resume(
     assert gone.returncode == 2 and "not queued or running" in gone.stderr
 
 
-async def test_review_through_the_fleet_and_the_api(
+def test_review_through_the_fleet_and_the_api(
     workers: Workers, fleet_config: Path, tmp_path: Path
 ) -> None:
     from tta_codegen import api  # noqa: PLC0415
-    from tta_codegen.events import NodeStarted, RunFinished  # noqa: PLC0415
+    from tta_codegen.events import Event, NodeStarted, RunFinished  # noqa: PLC0415
+    from tta_codegen.fleet.client import FleetRun  # noqa: PLC0415
     from tta_codegen.state import CodegenRequest  # noqa: PLC0415
 
     workers.start(1)
@@ -88,9 +90,12 @@ async def test_review_through_the_fleet_and_the_api(
     request = CodegenRequest(
         task="Add two integers.", module_name="calc", review=True, out_path=out
     )
-    handle = await api.submit(request, settings=settings)
-    assert handle.thread_id
-    seen = [event async for event in handle.events()]
+
+    async def submit_and_follow() -> tuple[FleetRun, list[Event]]:
+        handle = await api.submit(request, settings=settings)
+        return handle, [event async for event in handle.events()]
+
+    handle, seen = asyncio.run(submit_and_follow())
     assert any(isinstance(e, NodeStarted) and e.node == "validate" for e in seen)
     assert isinstance(seen[-1], RunFinished)
     assert seen[-1].result.status == "awaiting_review"
@@ -101,7 +106,11 @@ async def test_review_through_the_fleet_and_the_api(
     assert approved.returncode == 0, approved.stderr
     code, result, _ = watch(fleet_config, handle.thread_id)
     assert code == 0 and result["status"] == "succeeded"
-    assert (await handle).status == "succeeded"  # the handle follows the last turn
+
+    async def awaited() -> str:
+        return (await handle).status  # the handle follows the run's last turn
+
+    assert asyncio.run(awaited()) == "succeeded"
     assert (tmp_path / "calc.py").read_text() == GOOD_CODE
 
 
