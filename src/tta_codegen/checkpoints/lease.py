@@ -6,7 +6,8 @@ naming the holder. The lease lives beside the checkpoints, one implementation
 per store behind one interface:
 
 * Redis: a key set if absent with an expiry, renewed by a heartbeat; a dead
-  holder's lease lapses after ``fleet.lease_s``. Every take, renewal and
+  holder's lease lapses after ``fleet.lease_s`` (at once when the holder was a
+  process of this host that no longer exists). Every take, renewal and
   release is appended to a stream (the lease log) for audits.
 * PostgreSQL: a session advisory lock on a connection of its own; the server
   drops it when the holder's connection dies.
@@ -53,6 +54,22 @@ def process_holder(role: str) -> str:
     return f"{role}@{socket.gethostname()}:{os.getpid()}"
 
 
+def holder_is_dead(holder: str) -> bool:
+    """True when ``holder`` names a process of this host that no longer runs
+    (its lease need not lapse first: a killed ``generate`` is resumable at once)."""
+    _, _, where = holder.partition("@")
+    host, _, pid = where.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, another user's
+    return False
+
+
 def lease_log_key(prefix: str) -> str:
     """The Redis stream of lease events (take, renew, release)."""
     return f"{prefix}:lease-log"
@@ -94,6 +111,9 @@ async def hold_lease(
     so the caller stops running the thread.
     """
     current = await store.acquire(thread_id, holder, ttl_s)
+    if current is not None and holder_is_dead(current):
+        await store.release(thread_id, current)  # its process died on this host
+        current = await store.acquire(thread_id, holder, ttl_s)
     if current is not None:
         raise ThreadBusyError(
             f"thread {thread_id} is being run by {current}",
