@@ -74,3 +74,36 @@ def test_a_malformed_answer_falls_back_and_the_run_succeeds(
     assert first == retried != fallback
     assert (tmp_path / "calc.py").read_text() == GOOD_CODE
 
+
+def test_a_runaway_answer_is_cut_near_the_output_limit(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    two_megabytes = "x = 1\n" * (2 * 1024 * 1024 // 6)
+    fake_llm.default = Reply(
+        content="```python\n" + two_megabytes, chunk_size=512, chunk_delay_s=0.001
+    )
+    config_file.write_text(
+        config_file.read_text().replace(
+            "[generation]\n", "[generation]\nmax_output_tokens = 1024\n"
+        )
+    )
+    proc = run_cli(
+        "generate",
+        "Add two integers.",
+        "--out",
+        tmp_path / "calc.py",
+        "--max-iterations",
+        "0",
+        "--json",
+        config=config_file,
+    )
+    assert proc.returncode == 1, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["status"] == "failed"
+    cut = [f for f in result["findings"] if f["code"] == "answer-too-long"]
+    assert cut and "max_output_tokens" in cut[0]["message"], result["findings"]
+    assert fake_llm.streams
+    for stream in fake_llm.streams:  # the client hung up long before the end
+        assert not stream.finished
+        assert stream.bytes_sent < len(two_megabytes) // 4
+    assert not (tmp_path / "calc.py").exists()

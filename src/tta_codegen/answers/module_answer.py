@@ -28,6 +28,7 @@ from tta_codegen.answers.patches import (
     parse_search_replace,
     parse_unified_diff,
 )
+from tta_codegen.finish_reasons import RUNAWAY
 
 __all__ = ["ModuleAnswer", "read_module_answer"]
 
@@ -282,7 +283,8 @@ def read_module_answer(
 
     ``previous`` is the current draft of that file (None for a first draft): edits
     apply to it and left-out definitions come back from it. ``finish_reason`` is
-    the provider's; ``length`` means the answer was cut at the token limit.
+    the provider's; ``length`` means the answer was cut at the token limit,
+    ``runaway`` that it ran on far past it and was not read to its end.
     """
     text, notes = normalise(text)
     if not text.strip():
@@ -292,6 +294,17 @@ def read_module_answer(
                 "error",
                 "the answer was empty; answer with "
                 "the complete file in one ```python block",
+            )
+        )
+        return ModuleAnswer(None, tuple(notes))
+    if finish_reason == RUNAWAY:
+        notes.append(
+            AnswerNote(
+                "answer-too-long",
+                "error",
+                "the answer ran on far past the output token limit "
+                "(generation.max_output_tokens) and the rest was not read; answer "
+                "with the complete file only, within the limit",
             )
         )
         return ModuleAnswer(None, tuple(notes))
