@@ -65,7 +65,8 @@ async def ask_for_edits(
     current = {p: t for p, t in state.get("files", {}).items() if t is not None}
     request = state["request"]
     root = Path(request.root or ".")
-    may_replace = request.force or request.review  # else new files only
+    # generate --out-dir may replace files with consent; else new files only
+    may_replace = not request.edit_files and (request.force or request.review)
     outcome = apply_edits(
         result.text,
         current,
