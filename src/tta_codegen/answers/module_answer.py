@@ -15,6 +15,7 @@ import ast
 import re
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from tta_codegen.answers._text import expand_tabs, normalise, parses
@@ -94,6 +95,7 @@ def _looks_like_code(code: str) -> bool:
     )
 
 
+@lru_cache(maxsize=16)
 def _definitions(code: str) -> int:
     try:
         tree = ast.parse(code)
