@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import os
 import threading
 from collections.abc import Coroutine
 from contextlib import AsyncExitStack
@@ -31,6 +32,19 @@ if TYPE_CHECKING:
 __all__ = ["WorkerRuntime", "run_worker"]
 
 log = logging.getLogger("tta_codegen.fleet")
+
+CELERY_CLI_ENV = (
+    "BROKER_URL",
+    "RESULT_BACKEND",
+    "APP",
+    "LOADER",
+    "CONFIG_MODULE",
+    "CELERY_BROKER_URL",
+    "CELERY_BROKER_WRITE_URL",
+    "CELERY_BROKER_READ_URL",
+    "CELERY_RESULT_BACKEND",
+)
+"""Variables Celery's own command line would take its broker and app from."""
 
 
 class WorkerRuntime:
@@ -127,6 +141,8 @@ def run_worker(settings: Settings, *, concurrency: int, queue: str) -> None:
         runtime.stop()
 
     signals.worker_shutdown.connect(on_shutdown, weak=False)
+    for name in CELERY_CLI_ENV:  # the broker is fleet.broker_url, nothing else
+        os.environ.pop(name, None)
     runtime.start()
     app.worker_main(
         [
