@@ -2,10 +2,12 @@
 
 Before a call, its worst case (estimated prompt tokens plus the completion cap,
 at catalog prices) is reserved against the run's and the UTC day's budget; the
-call is not made when either would be exceeded. After the call, the actual
-cost replaces the reservation. The daily ledger is one Lua script in Redis when
-``routing.stats_url`` is set (shared by every run of a team), else a locked
-local file, so concurrent runs can never overspend together.
+call is not made when either would be exceeded, nor once what was already spent
+(and held) reaches a limit, whatever the estimate: a model without a catalog
+price is limited by the ``usage.cost`` its provider reported. After the call,
+the actual cost replaces the reservation. The daily ledger is one Lua script in
+Redis when ``routing.stats_url`` is set (shared by every run of a team), else a
+locked local file, so concurrent runs can never overspend together.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from tta_codegen.models._store import LockedJsonFile
 from tta_codegen.models.cost import from_nano, to_nano
 from tta_codegen.settings import BudgetSettings, ProviderSettings, Settings
 
-__all__ = ["Budget", "DaySpend", "Reservation"]
+__all__ = ["Budget", "DaySpend", "Reservation", "used_up"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,18 @@ class DaySpend:
 
 def _usd(amount: Decimal) -> str:
     return f"${amount.quantize(Decimal('0.000001')).normalize():f}"
+
+
+def used_up(spent: Decimal, limit: Decimal) -> bool:
+    """True when money was spent and it reached ``limit``: no call may follow,
+    not even one estimated at $0 (a limit of 0 still allows free models)."""
+    return spent > 0 and spent >= limit
+
+
+def _next_call(amount: Decimal | None) -> str:
+    if amount is None:
+        return "the next call's price is unknown"
+    return f"the next call may cost up to {_usd(amount)}"
 
 
 class Budget:
@@ -106,20 +120,23 @@ class Budget:
     ) -> Reservation:
         """Hold ``amount`` (a call's worst case) or raise BudgetExceededError.
 
-        ``None`` (price unknown) holds nothing: such calls cannot be limited.
+        ``None`` (price unknown) holds nothing, but the call is still refused
+        once the run or the day has spent its limit.
         """
         held = amount or Decimal(0)
         run_limit = self.limits.max_cost_per_run_usd
-        if run_limit is not None and run_spent + held > run_limit:
+        if run_limit is not None and (
+            run_spent + held > run_limit or used_up(run_spent, run_limit)
+        ):
             raise BudgetExceededError(
                 f"run budget (budget.max_cost_per_run_usd = {_usd(run_limit)}) would "
-                f"be exceeded: this run spent {_usd(run_spent)}, the next call may "
-                f"cost up to {_usd(held)}",
+                f"be exceeded: this run spent {_usd(run_spent)}, "
+                f"{_next_call(amount)}",
                 hint="raise the limit or use a cheaper model",
             )
         day_limit = self.limits.max_cost_per_day_usd
         rid = uuid.uuid4().hex
-        if day_limit is None or held == 0:  # nothing to hold: skip the ledger
+        if day_limit is None:
             return Reservation(rid, None, held)
         now = self._clock()
         day = self._day(now)
@@ -130,8 +147,8 @@ class Budget:
             raise BudgetExceededError(
                 f"daily budget (budget.max_cost_per_day_usd = {_usd(day_limit)}) "
                 f"would be exceeded: {_usd(from_nano(totals.spent))} spent and "
-                f"{_usd(from_nano(totals.reserved))} held today ({day} UTC), the "
-                f"next call may cost up to {_usd(held)}",
+                f"{_usd(from_nano(totals.reserved))} held today ({day} UTC), "
+                f"{_next_call(amount)}",
                 hint="wait for tomorrow (UTC), raise the limit or use a free model",
             )
         return Reservation(rid, day, held)
