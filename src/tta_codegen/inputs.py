@@ -47,6 +47,18 @@ def _read(path: Path, option: str) -> str:
         raise InputError(f"{option} {path} cannot be read: {exc}") from None
 
 
+def _bounded_task(task: str, settings: Settings) -> str:
+    size = len(task.encode("utf-8", "surrogateescape"))
+    limit = settings.generation.max_task_bytes
+    if size > limit:
+        raise InputError(
+            f"the task is {size} bytes, more than generation.max_task_bytes = {limit}",
+            hint="shorten it (put code in --context instead), or raise "
+            "[generation] max_task_bytes",
+        )
+    return task
+
+
 def build_request(
     settings: Settings,
     *,
@@ -84,6 +96,7 @@ def build_request(
             hint="e.g. tta-codegen generate 'a token-bucket rate limiter' "
             "--out rate_limiter.py",
         )
+    _bounded_task(task, settings)
     if model is not None:
         Catalog(settings).get(model)  # InputError naming close matches
     module_name = "generated"
@@ -170,6 +183,7 @@ def build_edit_request(
             "the task is empty: say what to change",
             hint="e.g. tta-codegen edit 'rename price() to unit_price()' shop/*.py",
         )
+    _bounded_task(task, settings)
     if not files:
         raise InputError("name the files the run may change")
     resolved = [f.resolve() for f in files]

@@ -176,6 +176,9 @@ class GenerationSettings(_Section):
     """Sampling temperature for drafts (0-2)."""
     max_output_tokens: int = Field(default=8192, ge=1)
     """Completion cap per call (>= 1)."""
+    max_task_bytes: int = Field(default=262_144, gt=0)
+    """Largest task (UTF-8 bytes, after a template is rendered) a run accepts;
+    a bigger one is refused before anything is stored (> 0)."""
     task_type: str = "code_generation"
     """Default task type for model selection."""
 

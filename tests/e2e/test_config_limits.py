@@ -51,6 +51,7 @@ def error_line(done: subprocess.CompletedProcess[str]) -> str:
         ("[budget]\nmax_cost_per_run_usd = -0.01\n", "budget.max_cost_per_run_usd"),
         ("[budget]\nmax_cost_per_day_usd = -1\n", "budget.max_cost_per_day_usd"),
         ("[routing]\nretries_per_model = 0\n", "routing.retries_per_model"),
+        ("[generation]\nmax_task_bytes = 0\n", "generation.max_task_bytes"),
         ("[providers.openrouter]\ntimeout_s = 0\n", "providers.openrouter.timeout_s"),
         # "unlimited" only where no limit makes sense, and only that word
         ('[gates]\nmemory_mb = "unlimited"\n', "gates.memory_mb"),
