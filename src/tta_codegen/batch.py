@@ -24,6 +24,7 @@ from tta_codegen.inputs import build_request
 from tta_codegen.result import RunResult
 from tta_codegen.settings import Settings
 from tta_codegen.state import CodegenRequest, RunStatus
+from tta_codegen.utf8 import decode_utf8
 
 __all__ = ["BatchFile", "BatchOutcome", "load_batch", "run_batch"]
 
@@ -85,7 +86,7 @@ class BatchOutcome:
 def load_batch(path: Path, settings: Settings) -> tuple[str, list[PlannedTask]]:
     """Read and validate a batch file; every task's input is checked up front."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(decode_utf8(path.read_bytes(), f"batch file {path}"))
     except OSError as exc:
         raise InputError(f"cannot read batch file {path}: {exc.strerror}") from None
     except yaml.YAMLError as exc:

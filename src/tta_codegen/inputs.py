@@ -11,6 +11,7 @@ from tta_codegen.naming import tests_file_name
 from tta_codegen.prompts import PromptLibrary, parse_var_assignments
 from tta_codegen.settings import Settings
 from tta_codegen.state import CodegenRequest, ReviewDecision
+from tta_codegen.utf8 import decode_utf8
 
 __all__ = ["build_edit_request", "build_request", "repository_root", "review_decision"]
 
@@ -42,9 +43,10 @@ def _module_name(out: Path) -> str:
 
 def _read(path: Path, option: str) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         raise InputError(f"{option} {path} cannot be read: {exc}") from None
+    return decode_utf8(data, f"{option} {path}")
 
 
 def _bounded_task(task: str, settings: Settings) -> str:

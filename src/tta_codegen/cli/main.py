@@ -42,6 +42,17 @@ class _ErrorEdge(TyperGroup):
     way everywhere and exits with its class's exit code; anything unexpected
     is one redacted line too (the traceback only with TTA_CODEGEN_DEBUG=1)."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from tta_codegen.cli._arguments import require_utf8_arguments  # noqa: PLC0415
+        from tta_codegen.errors import CodegenError  # noqa: PLC0415
+
+        try:
+            require_utf8_arguments(args)
+        except CodegenError as exc:
+            print_error(exc.code, exc.message, exc.hint)
+            raise typer.Exit(exc.exit_code) from None
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: Any) -> Any:  # typer's internal click Context
         from tta_codegen.errors import CodegenError, ExitCode  # noqa: PLC0415
 
