@@ -25,7 +25,7 @@ from tta_codegen.cli.validate import validate_command
 __all__ = ["app", "main"]
 
 DEBUG_ENV = "TTA_CODEGEN_DEBUG"
-"""Set to 1 to see the traceback of an unexpected error."""
+"""Set to 1 to see the (redacted) traceback of an unexpected error."""
 
 
 def print_error(code: str, message: str, hint: str | None) -> None:
@@ -35,6 +35,15 @@ def print_error(code: str, message: str, hint: str | None) -> None:
     print(f"error[{code}]: {redact(message)}", file=sys.stderr)
     if hint:
         print(f"  hint: {redact(hint)}", file=sys.stderr)
+
+
+def print_traceback(exc: BaseException) -> None:
+    """The traceback of ``exc`` on stderr, redacted like every error line."""
+    import traceback  # noqa: PLC0415
+
+    from tta_codegen.telemetry.redact import redact  # noqa: PLC0415
+
+    print(redact("".join(traceback.format_exception(exc))), end="", file=sys.stderr)
 
 
 class _ErrorEdge(TyperGroup):
@@ -68,8 +77,8 @@ class _ErrorEdge(TyperGroup):
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(ExitCode.SUCCEEDED) from None
         except Exception as exc:
-            if os.environ.get(DEBUG_ENV):
-                raise
+            if os.environ.get(DEBUG_ENV) == "1":
+                print_traceback(exc)
             print_error(
                 "TTA999",
                 f"unexpected {type(exc).__name__}: {exc}",
