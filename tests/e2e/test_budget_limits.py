@@ -113,3 +113,49 @@ def test_the_day_refuses_every_run_once_reported_costs_reach_the_limit(
         assert result["error_kind"] == "budget"
         assert "max_cost_per_day_usd" in str(result["error"])
     assert len(fake_llm.calls()) == 2
+
+
+def test_the_batch_budget_stops_the_next_call_once_reported_costs_reach_it(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    config = budget_config(config_file, budget="max_cost_per_run_usd", price="unknown")
+    config.write_text(
+        config.read_text().replace(
+            "max_cost_per_run_usd = 0.02", 'max_cost_per_run_usd = "unlimited"'
+        )
+    )
+    batch = tmp_path / "tasks.yaml"
+    batch.write_text(
+        f"""
+name: spend
+defaults: {{model: {MODEL}}}
+tasks:
+  - id: alpha
+    task: Add two integers.
+    out: {tmp_path}/alpha.py
+  - id: beta
+    task: Add two integers, again.
+    out: {tmp_path}/beta.py
+"""
+    )
+    fake_llm.script(
+        Reply(content=fenced(GOOD_CODE), cost_usd=0.02),
+        Reply(content=fenced(GOOD_TESTS), cost_usd=0.02),
+        model=MODEL,
+    )
+
+    proc = run_cli(
+        "batch",
+        batch,
+        "--concurrency",
+        "1",
+        "--max-cost",
+        "0.02",
+        "--json",
+        config=config,
+    )
+
+    assert proc.returncode == 3, proc.stderr
+    tasks = json.loads(proc.stdout)["tasks"]
+    assert [t["status"] for t in tasks] == ["failed", "skipped"]
+    assert len(fake_llm.calls()) == 1  # alpha's tests were not asked for

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import redis.asyncio as aioredis
 
 from tta_codegen.errors import BudgetExceededError
+from tta_codegen.models._batch_budget import BatchBudget
 from tta_codegen.models._ledger import DailyLedger, FileLedger, FreeCounter, RedisLedger
 from tta_codegen.models._store import LockedJsonFile
 from tta_codegen.models.cost import from_nano, to_nano
@@ -90,6 +91,23 @@ class Budget:
         self._free = free
         self._clock = clock
         self._ttl_s = reservation_ttl_s
+        self._batch: BatchBudget | None = None
+
+    def share_batch_budget(self, limit: Decimal) -> None:
+        """From now on every call also counts against ``limit`` (a batch's
+        ``--max-cost``, shared by all its tasks)."""
+        self._batch = BatchBudget(limit)
+
+    def count_batch_spend(self, amount: Decimal) -> None:
+        """Count money spent earlier (a finished task of a resumed batch)
+        against the batch budget, if there is one."""
+        if self._batch is not None:
+            self._batch.settle("", amount)
+
+    @property
+    def batch_spent(self) -> Decimal | None:
+        """What the calls spent against the batch budget (None: there is none)."""
+        return None if self._batch is None else self._batch.spent
 
     @classmethod
     def from_settings(
@@ -134,8 +152,16 @@ class Budget:
                 f"{_next_call(amount)}",
                 hint="raise the limit or use a cheaper model",
             )
-        day_limit = self.limits.max_cost_per_day_usd
         rid = uuid.uuid4().hex
+        batch = self._batch
+        if batch is not None and not batch.hold(rid, held):
+            raise BudgetExceededError(
+                f"batch budget (--max-cost = {_usd(batch.limit)}) would be exceeded: "
+                f"the batch spent {_usd(batch.spent)} and holds {_usd(batch.held)}, "
+                f"{_next_call(amount)}",
+                hint="raise --max-cost or use a cheaper model",
+            )
+        day_limit = self.limits.max_cost_per_day_usd
         if day_limit is None:
             return Reservation(rid, None, held)
         now = self._clock()
@@ -144,6 +170,8 @@ class Budget:
             day, rid, to_nano(held), to_nano(day_limit), now, self._ttl_s
         )
         if not ok:
+            if batch is not None:
+                batch.settle(rid, Decimal(0))
             raise BudgetExceededError(
                 f"daily budget (budget.max_cost_per_day_usd = {_usd(day_limit)}) "
                 f"would be exceeded: {_usd(from_nano(totals.spent))} spent and "
@@ -156,6 +184,8 @@ class Budget:
     async def commit(self, reservation: Reservation, actual: Decimal | None) -> None:
         """Replace the hold by the actual cost (the hold itself when unknown)."""
         spent = reservation.amount if actual is None else actual
+        if self._batch is not None:
+            self._batch.settle(reservation.rid, spent)
         if reservation.day is None and (
             spent <= 0 or self.limits.max_cost_per_day_usd is None
         ):
@@ -165,6 +195,8 @@ class Budget:
 
     async def release(self, reservation: Reservation) -> None:
         """Drop the hold of a call that failed before costing anything."""
+        if self._batch is not None:
+            self._batch.settle(reservation.rid, Decimal(0))
         if reservation.day is not None:
             await self._ledger.commit(reservation.day, reservation.rid, 0)
 
