@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 __all__ = [
     "BudgetSettings",
@@ -59,6 +59,14 @@ def default_state_dir() -> Path:
     return Path(base).expanduser() / "tta-codegen"
 
 
+def _first_unsendable(text: str) -> int | None:
+    """1-based position of the first character an HTTP header cannot carry."""
+    for position, char in enumerate(text, start=1):
+        if not (char.isascii() and char.isprintable()):
+            return position
+    return None
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -73,7 +81,23 @@ class ProviderSettings(_Section):
     api_key_required: bool = True
     """False for local servers that accept any key."""
     headers: dict[str, str] = Field(default_factory=dict)
-    """Extra HTTP headers (e.g. OpenRouter's HTTP-Referer / X-Title)."""
+    """Extra HTTP headers (e.g. OpenRouter's HTTP-Referer / X-Title); printable
+    ASCII only, checked when the settings load (a value is never shown)."""
+
+    @field_validator("headers")
+    @classmethod
+    def _sendable_headers(cls, headers: dict[str, str]) -> dict[str, str]:
+        for name, value in headers.items():
+            for part, text in (("name", name), ("value", value)):
+                position = _first_unsendable(text)
+                if position is not None:
+                    which = f"{ascii(name)} value" if part == "value" else "name"
+                    raise ValueError(
+                        f"header {which}: character {position} of {len(text)} "
+                        "cannot be sent in an HTTP header"
+                    )
+        return headers
+
     timeout_s: float = Field(default=120.0, gt=0)
     """Per-request timeout (> 0)."""
     free_requests_per_minute: Annotated[int | None, _Unlimited] = Field(

@@ -103,3 +103,17 @@ def test_environment_override_wins_over_a_good_file_and_is_named(
 def test_unlimited_from_the_environment_is_accepted(tmp_path: Path) -> None:
     done = run(tmp_path, env={"TTA_CODEGEN_BUDGET__MAX_COST_PER_DAY_USD": "unlimited"})
     assert done.returncode == 0, done.stderr
+
+
+def test_a_header_that_cannot_be_sent_is_refused_without_showing_it(
+    tmp_path: Path,
+) -> None:
+    config = (
+        "[providers.openrouter]\n"
+        'base_url = "http://127.0.0.1:9/v1"\n'
+        'headers = {"X-Api-Key" = "tok-\u00e9-secretvalue"}\n'
+    )
+    line = error_line(run(tmp_path, config))
+    assert "'providers.openrouter.headers'" in line
+    assert "header 'X-Api-Key' value: character 5 of 17" in line
+    assert "secretvalue" not in line
