@@ -47,9 +47,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"), r"\1 " + REDACTED),
     (re.compile(r"\bsk-(?:or-v1-|proj-|ant-)?[A-Za-z0-9_-]{16,}"), REDACTED),
-    # scheme://user:password@host
+    # scheme://user:password@host (not an already masked ***, nor the
+    # user[:password]@host of a usage hint)
     (
-        re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@]*):([^/\s@]+)@"),
+        re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@\[]*):(?!\*+@)([^/\s@]+)@"),
         r"\1:" + REDACTED + "@",
     ),
 )
