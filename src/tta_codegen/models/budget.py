@@ -166,9 +166,14 @@ class Budget:
             return Reservation(rid, None, held)
         now = self._clock()
         day = self._day(now)
-        ok, totals = await self._ledger.reserve(
-            day, rid, to_nano(held), to_nano(day_limit), now, self._ttl_s
-        )
+        try:
+            ok, totals = await self._ledger.reserve(
+                day, rid, to_nano(held), to_nano(day_limit), now, self._ttl_s
+            )
+        except BaseException:  # the store failed: the call will not be made
+            if batch is not None:
+                batch.settle(rid, Decimal(0))
+            raise
         if not ok:
             if batch is not None:
                 batch.settle(rid, Decimal(0))
