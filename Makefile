@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	scripts/install-system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e . --group dev
+	$(BIN)/python -m pip install -q -e ".[mcp]" --group dev
 	touch $(STAMP)
 
 install: $(STAMP)

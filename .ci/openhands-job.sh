@@ -14,8 +14,8 @@ VENV=${OPENHANDS_VENV:-.venv-openhands}
 t0=$(date +%s)
 
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-"$VENV/bin/python" -m pip install -q -e ".[openhands]" \
-    "pytest>=8.4" "pytest-asyncio>=1.2" "pytest-timeout>=2.4"
+"$VENV/bin/python" -m pip install -q -c .ci/openhands-constraints.txt \
+    -e ".[openhands]" "pytest>=8.4" "pytest-asyncio>=1.2" "pytest-timeout>=2.4"
 "$VENV/bin/python" -m pip check
 t1=$(date +%s)
 

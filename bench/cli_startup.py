@@ -34,7 +34,7 @@ socketserver.BaseServer.handle_error = lambda self, request, address: None  # ty
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 HELP_TARGET_S = 0.3
-FIRST_REQUEST_TARGET_S = 1.0
+FIRST_REQUEST_TARGET_RATIO = 1.15  # of the bare LangGraph + ChatOpenAI script
 FLOOR_CLIENT = """
 import sys
 from typing import TypedDict
@@ -66,7 +66,10 @@ def _wall(cmd: list[str], env: dict[str, str]) -> float:
 
 def _until_first_request(
     cmd: list[str], env: dict[str, str], server: FakeOpenAIServer
-) -> float:
+) -> tuple[float, float]:
+    """Wall seconds from Popen to the request at the server, and the CPU seconds
+    (user + system) the process used by then: the CPU figure holds on a busy
+    machine, where wall time measures the neighbours too."""
     before = len(server.calls())
     started = time.monotonic()
     proc = subprocess.Popen(
@@ -74,13 +77,19 @@ def _until_first_request(
     )
     try:
         while len(server.calls()) == before:
-            if proc.poll() is not None or time.monotonic() - started > 30:
+            if proc.poll() is not None or time.monotonic() - started > 120:
                 raise RuntimeError(f"no request from {cmd[:4]} (exit {proc.poll()})")
             time.sleep(0.002)
-        return server.calls()[before].received_at - started
-    finally:
         proc.kill()
-        proc.wait()
+        _, _, usage = os.wait4(proc.pid, 0)
+        return (
+            server.calls()[before].received_at - started,
+            usage.ru_utime + usage.ru_stime,
+        )
+    finally:
+        if proc.returncode is None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 def measure(runs: int) -> dict[str, object]:
@@ -100,17 +109,20 @@ def measure(runs: int) -> dict[str, object]:
         generate = [*cli, "--config", str(config), "generate", "Add two integers."]
         _wall([*cli, "--help"], env)  # warm the OS file cache and .pyc files
         _until_first_request(generate, env, server)
-        help_s, pass_s, typer_s, first_s, floor_s = [], [], [], [], []
+        help_s, pass_s, typer_s = [], [], []
+        first_s, floor_s, first_cpu, floor_cpu = [], [], [], []
         for _ in range(runs):
             help_s.append(_wall([*cli, "--help"], env))
             pass_s.append(_wall([py, "-c", "pass"], env))
             typer_s.append(_wall([py, "-c", "import typer"], env))
-            first_s.append(_until_first_request(generate, env, server))
-            floor_s.append(
-                _until_first_request(
-                    [py, "-c", FLOOR_CLIENT, server.base_url], env, server
-                )
+            wall, cpu = _until_first_request(generate, env, server)
+            first_s.append(wall)
+            first_cpu.append(cpu)
+            wall, cpu = _until_first_request(
+                [py, "-c", FLOOR_CLIENT, server.base_url], env, server
             )
+            floor_s.append(wall)
+            floor_cpu.append(cpu)
     help_ms = median_ms(help_s)
     first_ms = median_ms(first_s)
     return {
@@ -125,8 +137,14 @@ def measure(runs: int) -> dict[str, object]:
         "first_request_ms": first_ms,
         "floor_first_request_ms": median_ms(floor_s),
         "first_request_ratio": round(first_ms / median_ms(floor_s), 3),
-        "first_request_target_ms": FIRST_REQUEST_TARGET_S * 1000,
-        "first_request_target_met": first_ms <= FIRST_REQUEST_TARGET_S * 1000,
+        "first_request_cpu_ms": median_ms(first_cpu),
+        "floor_first_request_cpu_ms": median_ms(floor_cpu),
+        "first_request_cpu_ratio": round(
+            median_ms(first_cpu) / median_ms(floor_cpu), 3
+        ),
+        "first_request_target_ratio": FIRST_REQUEST_TARGET_RATIO,
+        "first_request_target_met": first_ms
+        <= FIRST_REQUEST_TARGET_RATIO * median_ms(floor_s),
         "machine": machine(),
     }
 

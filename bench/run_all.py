@@ -41,6 +41,7 @@ QUICK: dict[str, list[str]] = {
     "context_index": ["--lines", "20000"],
     "edit_writes": ["--runs", "2"],
     "model_layer": [],
+    "runaway_answer": ["--runs", "1"],
     "tracing_overhead": [],
 }
 ENV: dict[str, dict[str, str]] = {"model_layer": {"BENCH_CALLS": "60"}}

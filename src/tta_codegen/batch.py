@@ -123,6 +123,7 @@ def load_batch(path: Path, settings: Settings) -> tuple[str, list[PlannedTask]]:
                 model=task.model,
                 max_iterations=task.max_iterations,
                 review=False,
+                force=True,  # `batch --resume` plans every task again
                 context=task.context,
                 context_type=task.context_type,
                 existing_tests=None,

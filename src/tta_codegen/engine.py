@@ -256,7 +256,7 @@ class Codegen:
                     hint=f"resume it with `tta-codegen resume {thread_id}` "
                     "or pick another --thread-id",
                 )
-            return request.to_state(), None
+            return request.with_absolute_paths().to_state(), None
         values = await self.snapshot_values(thread_id)
         gateway.require_callable(values["request"].model)
         snapshot = await self.graph.aget_state(self.config(thread_id))

@@ -21,6 +21,7 @@ __all__ = [
     "ConfigError",
     "ConflictError",
     "ErrorKind",
+    "ExistingFileError",
     "ExitCode",
     "InputError",
     "ModelCallError",
@@ -33,6 +34,7 @@ __all__ = [
     "StoreUnavailableError",
     "TemplateError",
     "UnsafePathError",
+    "WriteError",
     "error_class",
 ]
 
@@ -228,6 +230,27 @@ class RecoveryError(ChangeError):
     journal is kept so nothing is lost."""
 
     code = "TTA603"
+
+
+class ExistingFileError(ChangeError):
+    """A file the run would write exists already, and nobody said it may be
+    replaced (``--force``, or approving the draft in review): nothing was written."""
+
+    code = "TTA604"
+
+    def __init__(
+        self, message: str, *, paths: tuple[str, ...], hint: str | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.paths = paths
+        """The files that exist."""
+
+
+class WriteError(ChangeError):
+    """The accepted files could not be written (a folder gone, the disk full,
+    permissions changed). The run's work is kept: resume once it is fixed."""
+
+    code = "TTA605"
 
 
 _BY_KIND: dict[ErrorKind, type[CodegenError]] = {

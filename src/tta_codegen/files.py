@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write", "current_umask"]
+__all__ = ["atomic_write", "current_umask", "refuses_new_files"]
 
 
 def current_umask() -> int:
@@ -44,3 +44,16 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def refuses_new_files(folder: Path) -> str | None:
+    """Why ``folder`` does not take a new file (the OS's reason), or None: a
+    probe file is created there and removed again, so read-only mounts,
+    pseudo-filesystems and missing permissions are all found."""
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".tta-codegen-probe-", dir=folder)
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    os.close(fd)
+    os.unlink(probe)
+    return None

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tta_codegen.errors import InputError
+from tta_codegen.errors import ExistingFileError, InputError
+from tta_codegen.files import refuses_new_files
 from tta_codegen.models import Catalog
 from tta_codegen.naming import tests_file_name
 from tta_codegen.prompts import PromptLibrary, parse_var_assignments
@@ -17,16 +18,34 @@ __all__ = ["build_edit_request", "build_request", "repository_root", "review_dec
 
 
 def _writable_target(path: Path, option: str) -> Path:
-    folder = path.parent if str(path.parent) else Path(".")
+    """``path`` made absolute, after checking its folder takes a new file."""
+    path = Path(os.path.abspath(path))
+    folder = path.parent
     if not folder.is_dir():
         raise InputError(
             f"{option} {path}: folder {folder} does not exist", hint="create it first"
         )
-    if not os.access(folder, os.W_OK):
-        raise InputError(f"{option} {path}: folder {folder} is not writable")
     if path.is_dir():
         raise InputError(f"{option} {path} is a folder; give a file path")
+    reason = refuses_new_files(folder)
+    if reason is not None:
+        raise InputError(
+            f"{option} {path}: folder {folder} does not accept new files ({reason})"
+        )
     return path
+
+
+def _refuse_existing(paths: list[Path]) -> None:
+    """ExistingFileError naming the files that exist, before anything runs."""
+    existing = tuple(str(p) for p in paths if p.exists())
+    if existing:
+        raise ExistingFileError(
+            f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''}"
+            ": nothing was started",
+            paths=existing,
+            hint="pass --force to let the run replace files, --review to approve "
+            "what it writes, or write somewhere else",
+        )
 
 
 def _module_name(out: Path) -> str:
@@ -76,8 +95,10 @@ def build_request(
     context_type: str | None,
     existing_tests: Path | None,
     out_dir: Path | None = None,
+    force: bool = False,
 ) -> CodegenRequest:
-    """Validate everything a user typed before any run starts."""
+    """Validate everything a user typed before any run starts. Files in the
+    way are refused unless ``force`` (or ``review``: the reviewer approves)."""
     variables = parse_var_assignments(raw_vars)
     task = task.strip()
     template_id: str | None = None
@@ -109,12 +130,21 @@ def build_request(
         if out_dir.exists() and not out_dir.is_dir():
             raise InputError(f"--out-dir {out_dir} is a file; give a folder")
         out_dir.mkdir(parents=True, exist_ok=True)
+        reason = refuses_new_files(out_dir)
+        if reason is not None:
+            raise InputError(
+                f"--out-dir {out_dir} does not accept new files ({reason})"
+            )
+        if not (force or review):
+            _refuse_existing(sorted(p for p in out_dir.rglob("*") if p.is_file())[:3])
     if out is not None:
         out = _writable_target(out, "--out")
         module_name = _module_name(out)
         tests_out = tests_out or out.with_name(tests_file_name(module_name))
     if tests_out is not None:
         tests_out = _writable_target(tests_out, "--tests-out")
+    if not (force or review):
+        _refuse_existing([p for p in (out, tests_out) if p is not None])
     for root in context:
         if not root.exists():
             raise InputError(f"--context {root} does not exist")
@@ -135,7 +165,8 @@ def build_request(
         if existing_tests
         else None,
         root=str(out_dir) if out_dir is not None else None,
-    )
+        force=force,
+    ).with_absolute_paths()
 
 
 def review_decision(

@@ -7,6 +7,7 @@ Every type here is allow-listed for checkpoint deserialization (see
 from __future__ import annotations
 
 import operator
+import os
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
@@ -254,6 +255,8 @@ class CodegenRequest(_Value):
     root: str | None = None
     """A run that writes a set of files (an edit run, or ``generate --out-dir``):
     the folder (absolute) every path is relative to."""
+    force: bool = False
+    """Files the run writes may replace existing ones (``--force``)."""
 
     @property
     def is_edit(self) -> bool:
@@ -261,9 +264,26 @@ class CodegenRequest(_Value):
         existing ones, or creating a package): the edit path of the graph."""
         return self.root is not None
 
+    def with_absolute_paths(self) -> CodegenRequest:
+        """This request with every path absolute (against the current folder),
+        so a run resumed from another folder writes where it was started."""
+        return self.model_copy(
+            update={
+                "out_path": _absolute(self.out_path),
+                "tests_out_path": _absolute(self.tests_out_path),
+                "root": _absolute(self.root),
+                "context_paths": tuple(os.path.abspath(p) for p in self.context_paths),
+                "edit_files": tuple(os.path.abspath(p) for p in self.edit_files),
+            }
+        )
+
     def to_state(self) -> CodegenState:
         """The initial graph state for this request."""
         return {"schema_version": SCHEMA_VERSION, "request": self, "iteration": 0}
+
+
+def _absolute(path: str | None) -> str | None:
+    return os.path.abspath(path) if path is not None else None
 
 
 class CodegenInput(BaseModel):

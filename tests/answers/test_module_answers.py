@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from tests.answers.corpus import CASES, MODULE, Case, fenced
 
@@ -56,9 +54,8 @@ def test_notes_become_findings_of_the_answer_gate() -> None:
     )
 
 
-def test_a_two_megabyte_answer_is_read_in_linear_time() -> None:
+def test_a_two_megabyte_answer_is_read_whole() -> None:
+    # its reading time is in bench/runaway_answer.py, not a pass/fail limit here
     big = "x = 1\n" * 350_000
-    started = time.perf_counter()
     answer = read_module_answer(fenced(big), module_name="big")
     assert answer.source == big
-    assert time.perf_counter() - started < 30  # a guard against quadratic blow-up

@@ -459,3 +459,41 @@ def test_generate_out_dir_writes_a_package_of_several_modules(
     }
     assert (out / "ratelimit" / "bucket.py").read_text().startswith('"""A token')
     assert (out / "tests" / "test_ratelimit.py").exists()
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["kept", "force"])
+def test_generate_out_dir_keeps_an_existing_file_unless_forced(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path, force: bool
+) -> None:
+    fake_llm.responder = scripted(
+        {
+            "edit": [PACKAGE],
+            "refine": [],
+            "tests": [
+                pytest_answer(
+                    "from ratelimit import TokenBucket\n\n\n"
+                    "def test_takes_until_empty() -> None:\n"
+                    "    bucket = TokenBucket(2)\n"
+                    "    assert [bucket.take() for _ in range(3)] == "
+                    "[True, True, False]\n"
+                )
+            ],
+        }
+    )
+    out = tmp_path / "out"
+    (out / "ratelimit").mkdir(parents=True)
+    bucket = out / "ratelimit" / "bucket.py"
+    bucket.write_text("MINE = 1\n")
+    bucket.chmod(0o600)
+    args = ["generate", "A token-bucket package.", "--out-dir", out, "--json"]
+    done = run_cli(*args, *(["--force"] if force else []), config=config_file)
+    if force:
+        assert done.returncode == 0, done.stderr
+        assert bucket.read_text().startswith('"""A token')
+        assert bucket.stat().st_mode & 0o777 == 0o600
+    else:
+        assert done.returncode == 2, done.stderr
+        assert "error[TTA604]" in done.stderr and str(bucket) in done.stderr
+        assert "--force" in done.stderr
+        assert bucket.read_text() == "MINE = 1\n"
+        assert fake_llm.calls() == []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
+from tests.cli_runner import run_cli
 
 from tta_codegen.errors import InputError, TemplateError
 from tta_codegen.events import FindingFound, NodeFinished, NodeStarted
@@ -132,3 +134,14 @@ async def test_progress_counts_node_events_only() -> None:
         (3, "validate started (round 1)"),
     ]
     assert progress_message(FindingFound(finding)) is None
+
+
+def test_without_the_mcp_extra_the_command_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the package cannot be found, as in an install without tta-codegen[mcp]
+    monkeypatch.setitem(sys.modules, "mcp", None)
+    result = run_cli("mcp")
+    assert result.returncode == 2
+    assert "pip install 'tta-codegen[mcp]'" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from tests.models.conftest import RecordedSleep, SettingsFactory, paid
 
+from tta_codegen.finish_reasons import RUNAWAY
 from tta_codegen.models import ChatMessage, ModelGateway
 from tta_codegen.models.openai_chat import answer_char_cap
 from tta_codegen.testing import FakeOpenAIServer, Reply
@@ -88,7 +89,7 @@ async def test_a_runaway_answer_is_cut_at_the_cap(
             max_output_tokens=256,
         )
     assert cap < len(result.text) <= cap + 512
-    assert result.call.finish_reason == "length"
+    assert result.call.finish_reason == RUNAWAY
 
 
 async def test_models_of_one_provider_share_one_connection(

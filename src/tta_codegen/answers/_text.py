@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 
 from tta_codegen.answers.notes import AnswerNote
 
@@ -12,8 +13,10 @@ __all__ = ["expand_tabs", "normalise", "parses"]
 _LEADING_TABS = re.compile(r"^[ \t]*\t[ \t]*", re.MULTILINE)
 
 
+@lru_cache(maxsize=16)
 def parses(source: str) -> bool:
-    """True when ``source`` is syntactically valid Python."""
+    """True when ``source`` is syntactically valid Python (remembered: one
+    answer's blocks are asked about several times)."""
     try:
         ast.parse(source)
     except (SyntaxError, ValueError):

@@ -15,6 +15,7 @@ import ast
 import re
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from tta_codegen.answers._text import expand_tabs, normalise, parses
@@ -28,6 +29,7 @@ from tta_codegen.answers.patches import (
     parse_search_replace,
     parse_unified_diff,
 )
+from tta_codegen.finish_reasons import RUNAWAY
 
 __all__ = ["ModuleAnswer", "read_module_answer"]
 
@@ -93,6 +95,7 @@ def _looks_like_code(code: str) -> bool:
     )
 
 
+@lru_cache(maxsize=16)
 def _definitions(code: str) -> int:
     try:
         tree = ast.parse(code)
@@ -282,7 +285,8 @@ def read_module_answer(
 
     ``previous`` is the current draft of that file (None for a first draft): edits
     apply to it and left-out definitions come back from it. ``finish_reason`` is
-    the provider's; ``length`` means the answer was cut at the token limit.
+    the provider's; ``length`` means the answer was cut at the token limit,
+    ``runaway`` that it ran on far past it and was not read to its end.
     """
     text, notes = normalise(text)
     if not text.strip():
@@ -292,6 +296,17 @@ def read_module_answer(
                 "error",
                 "the answer was empty; answer with "
                 "the complete file in one ```python block",
+            )
+        )
+        return ModuleAnswer(None, tuple(notes))
+    if finish_reason == RUNAWAY:
+        notes.append(
+            AnswerNote(
+                "answer-too-long",
+                "error",
+                "the answer ran on far past the output token limit "
+                "(generation.max_output_tokens) and the rest was not read; answer "
+                "with the complete file only, within the limit",
             )
         )
         return ModuleAnswer(None, tuple(notes))

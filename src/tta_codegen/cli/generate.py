@@ -51,6 +51,10 @@ def generate(
             file_okay=False,
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(help="Replace files that exist where the run writes."),
+    ] = False,
     thread_id: Annotated[str | None, typer.Option(help="Thread id to use.")] = None,
     model: Annotated[str | None, typer.Option(help="Use this model id.")] = None,
     max_iterations: Annotated[
@@ -108,6 +112,7 @@ def generate(
         context_type=context_type,
         existing_tests=existing_tests,
         out_dir=out_dir,
+        force=force,
     )
     run_request(
         settings,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +12,9 @@ import typer
 
 from tta_codegen.cli._common import settings_of
 
-__all__ = ["mcp_command"]
+__all__ = ["MCP_INSTALL", "mcp_command"]
+
+MCP_INSTALL = "pip install 'tta-codegen[mcp]'"
 
 
 def mcp_command(
@@ -33,7 +36,13 @@ def mcp_command(
     ] = False,
 ) -> None:
     """Run the MCP server: generate, validate, resume, run_status and more."""
-    from tta_codegen.errors import ExitCode, InputError  # noqa: PLC0415
+    from tta_codegen.errors import ConfigError, ExitCode, InputError  # noqa: PLC0415
+
+    if importlib.util.find_spec("mcp") is None:
+        raise ConfigError(
+            "the MCP server needs the mcp extra, which is not installed",
+            hint=f"run: {MCP_INSTALL}",
+        )
     from tta_codegen.mcp.transport import TOKEN_ENV, plan_http  # noqa: PLC0415
 
     settings = settings_of(ctx)

@@ -26,7 +26,8 @@ class Completion:
     text: str
     """The answer text (possibly cut short: see ``finish_reason``)."""
     finish_reason: str
-    """Why the model stopped: ``stop``, ``length`` (cut at the output cap)..."""
+    """Why the model stopped: ``stop``, ``length`` (cut at the output cap),
+    ``runaway`` (tta-codegen stopped reading: see ``cut_at_chars``)..."""
     input_tokens: int | None = None
     """Prompt tokens the provider reported (None: not reported)."""
     output_tokens: int | None = None

@@ -28,6 +28,7 @@ from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from tta_codegen.errors import ModelCallError
+from tta_codegen.finish_reasons import RUNAWAY
 from tta_codegen.models._openai_errors import map_error
 from tta_codegen.models._response_meter import (
     MeteredTransport,
@@ -139,7 +140,7 @@ class _Answer:
     def completion(self, meter: ResponseMeter, *, cut_at: int | None) -> Completion:
         return Completion(
             text="".join(self.pieces),
-            finish_reason="length" if cut_at else (self.finish_reason or "stop"),
+            finish_reason=RUNAWAY if cut_at else (self.finish_reason or "stop"),
             input_tokens=self.input_tokens,
             output_tokens=self.output_tokens,
             provider_cost=meter.usage_cost(),

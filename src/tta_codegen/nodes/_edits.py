@@ -63,12 +63,15 @@ async def ask_for_edits(
     messages = [ChatMessage("system", prompt.system), ChatMessage("user", prompt.user)]
     result = await chat(state, runtime, node, prompt.template_id, messages, [])
     current = {p: t for p, t in state.get("files", {}).items() if t is not None}
-    root = Path(state["request"].root or ".")
+    request = state["request"]
+    root = Path(request.root or ".")
+    # generate --out-dir may replace files with consent; else new files only
+    may_replace = not request.edit_files and (request.force or request.review)
     outcome = apply_edits(
         result.text,
         current,
         allowed=allowed_files(state),
-        may_create=lambda path: not (root / path).exists(),  # new files only
+        may_create=lambda path: may_replace or not (root / path).exists(),
     )
     files = {**state.get("files", {}), **outcome.contents}
     findings = [note.finding(path="") for note in outcome.notes]

@@ -15,7 +15,7 @@ from tta_codegen.changes import (
     journal_dir_of,
     recover,
 )
-from tta_codegen.files import atomic_write
+from tta_codegen.nodes._outputs import claim_existing, write_files
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState
 
@@ -40,16 +40,19 @@ async def write_output(
     if not accepted:
         return {"status": "failed"}
     update: CodegenState = {"status": "succeeded"}
+    may_replace = request.force or decision is not None  # approved in review
     if request.is_edit:
-        return {**update, "changes": _write_changes(state, runtime)}
+        return {**update, "changes": _write_changes(state, runtime, may_replace)}
+    files: dict[Path, str] = {}
     code = state.get("code")
     if request.out_path and code is not None:
-        atomic_write(Path(request.out_path), code)
+        files[Path(request.out_path)] = code
         update["code_path"] = request.out_path
     tests = state.get("tests")
     if request.tests_out_path and tests:
-        atomic_write(Path(request.tests_out_path), tests)
+        files[Path(request.tests_out_path)] = tests
         update["tests_path"] = request.tests_out_path
+    write_files(files, may_replace=may_replace, thread_id=runtime.context.thread_id)
     return update
 
 
@@ -60,10 +63,18 @@ def edit_change_set(state: CodegenState) -> ChangeSet:
     return change_set_of(root, state.get("originals", {}), state.get("files", {}))
 
 
-def _write_changes(state: CodegenState, runtime: Runtime[RunContext]) -> ChangeSet:
+def _write_changes(
+    state: CodegenState, runtime: Runtime[RunContext], may_replace: bool
+) -> ChangeSet:
     """Write every file of the change or none, after checking nobody changed
-    them since the run read them (ConflictError, nothing written)."""
-    change_set = edit_change_set(state)
+    them since the run read them (ConflictError, nothing written) and that a
+    file it creates is not in the way (ExistingFileError, unless
+    ``may_replace``)."""
+    change_set = claim_existing(
+        edit_change_set(state),
+        may_replace=may_replace,
+        thread_id=runtime.context.thread_id,
+    )
     journal = journal_dir_of(runtime.context.settings.state_dir)
     recover(journal)  # finish or roll back a write a killed run left behind
     expected = {c.path: digest_text(c.before) for c in change_set.changes}

@@ -8,7 +8,12 @@ faults and a record of every request: point any OpenAI-compatible client at
 ``server.base_url``.
 """
 
-from tta_codegen.testing.fake_openai import FakeOpenAIServer, RecordedRequest, Reply
+from tta_codegen.testing.fake_openai import (
+    FakeOpenAIServer,
+    RecordedRequest,
+    Reply,
+    SentStream,
+)
 from tta_codegen.testing.function_model import (
     AnswerFunction,
     CallInfo,
@@ -24,4 +29,5 @@ __all__ = [
     "RecordedCall",
     "RecordedRequest",
     "Reply",
+    "SentStream",
 ]

@@ -21,7 +21,7 @@ from typing import Any, Self
 
 from tta_codegen.tokens import estimate_tokens
 
-__all__ = ["FakeOpenAIServer", "RecordedRequest", "Reply"]
+__all__ = ["FakeOpenAIServer", "RecordedRequest", "Reply", "SentStream"]
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,17 @@ class RecordedRequest:
         return "\n".join(parts)
 
 
+@dataclass
+class SentStream:
+    """What the server wrote of one streamed answer."""
+
+    model: str
+    bytes_sent: int = 0
+    """Bytes of events written to the socket (the client hanging up stops it)."""
+    finished: bool = False
+    """Every event up to ``[DONE]`` was written."""
+
+
 Responder = Callable[[RecordedRequest], Reply]
 
 
@@ -115,6 +126,8 @@ class FakeOpenAIServer:
         self.default = default or Reply(content="```python\npass\n```")
         self.models = models or []
         self.requests: list[RecordedRequest] = []
+        self.streams: list[SentStream] = []
+        """Every streamed answer, in the order they started."""
         self._script = _Script()
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
@@ -389,6 +402,9 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
             self.send_header("Cache-Control", "no-cache")
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
+            sent = SentStream(request.model)
+            with server._lock:
+                server.streams.append(sent)
             try:
                 for i, chunk in enumerate(
                     _stream_chunks(reply, request, completion_id)
@@ -400,11 +416,14 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                         self.connection.shutdown(socket.SHUT_RDWR)
                         self.close_connection = True
                         return
-                    self._write_chunk(f"data: {json.dumps(chunk)}\n\n".encode())
+                    event = f"data: {json.dumps(chunk)}\n\n".encode()
+                    self._write_chunk(event)
+                    sent.bytes_sent += len(event)
                     if reply.chunk_delay_s:
                         time.sleep(reply.chunk_delay_s)
                 self._write_chunk(b"data: [DONE]\n\n")
                 self._write_chunk(b"")
+                sent.finished = True
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True
 
