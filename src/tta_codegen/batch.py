@@ -21,9 +21,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tta_codegen.engine import Codegen
 from tta_codegen.errors import InputError
 from tta_codegen.inputs import build_request
+from tta_codegen.models.budget import used_up
 from tta_codegen.result import RunResult
 from tta_codegen.settings import Settings
 from tta_codegen.state import CodegenRequest, RunStatus
+from tta_codegen.utf8 import decode_utf8
 
 __all__ = ["BatchFile", "BatchOutcome", "load_batch", "run_batch"]
 
@@ -85,7 +87,7 @@ class BatchOutcome:
 def load_batch(path: Path, settings: Settings) -> tuple[str, list[PlannedTask]]:
     """Read and validate a batch file; every task's input is checked up front."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(decode_utf8(path.read_bytes(), f"batch file {path}"))
     except OSError as exc:
         raise InputError(f"cannot read batch file {path}: {exc.strerror}") from None
     except yaml.YAMLError as exc:
@@ -145,17 +147,24 @@ async def run_batch(
 ) -> list[BatchOutcome]:
     """Run the tasks, at most ``concurrency`` at once, sharing one session.
 
-    A shared ``max_cost_usd`` stops new tasks from starting once the batch has
-    spent it. With ``resume``, finished threads are reported as they are and
-    interrupted ones are continued.
+    Every call of every task holds its worst case against a shared
+    ``max_cost_usd`` (a call that would exceed it is not made), and no task
+    starts once the batch has spent it. With ``resume``, finished threads are
+    reported as they are (their cost counts) and interrupted ones are continued.
     """
     gate = asyncio.Semaphore(max(1, concurrency))
-    spent = Decimal(0)
+    budget = session.resources.gateway.budget
+    if max_cost_usd is not None:
+        budget.share_batch_budget(max_cost_usd)
 
     async def one(item: PlannedTask) -> BatchOutcome:
-        nonlocal spent
         async with gate:
-            if max_cost_usd is not None and spent >= max_cost_usd:
+            spent = budget.batch_spent
+            if (
+                max_cost_usd is not None
+                and spent is not None
+                and used_up(spent, max_cost_usd)
+            ):
                 outcome = BatchOutcome(
                     item.task_id,
                     item.thread_id,
@@ -167,7 +176,6 @@ async def run_batch(
             on_update(BatchOutcome(item.task_id, item.thread_id, "running"))
             started = time.monotonic()
             result = await _run_or_resume(session, item, resume=resume)
-            spent += Decimal(str(result.usage.cost_usd))
             outcome = BatchOutcome(
                 item.task_id,
                 item.thread_id,
@@ -197,4 +205,7 @@ async def _run_or_resume(
         current.status == "failed" and current.error_kind in ("model", "budget")
     ):
         return await session.run(thread_id=item.thread_id)
+    session.resources.gateway.budget.count_batch_spend(
+        Decimal(str(current.usage.cost_usd))
+    )
     return current

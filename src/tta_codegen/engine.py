@@ -294,6 +294,9 @@ class Codegen:
         gateway = self.resources.gateway
         if request is not None:
             gateway.require_callable(request.model)
+            gateway.require_prompt_fits(
+                request.task + (request.existing_tests or ""), request.model
+            )
             existing = await self.graph.aget_state(self.config(thread_id))
             if existing.values:
                 raise InputError(

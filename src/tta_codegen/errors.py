@@ -4,7 +4,8 @@ Vendor exceptions (openai, httpx, redis, sqlite) are translated into these at th
 edge; nothing above that layer catches a vendor's exception. Each error carries a
 stable ``code`` (shown to users, searchable in the README), the process exit
 code the CLI uses for it, and the ``kind`` recorded in a run's result when the
-run ends on it.
+run ends on it. Its message and hint are redacted when it is made (no API key
+or token survives into a checkpoint, a span, a log line or the terminal).
 """
 
 from __future__ import annotations
@@ -60,6 +61,14 @@ ErrorKind = Literal["model", "budget", "input", "store", "review"]
 """Why a run ended without an accepted answer (``error_kind`` in the result)."""
 
 
+def _scrubbed(text: str) -> str:
+    """``text`` without secrets: an error's text is checkpointed, logged, traced
+    and printed, so it is redacted once, where it is made."""
+    from tta_codegen.telemetry.redact import redact  # noqa: PLC0415  (cycle guard)
+
+    return redact(text)
+
+
 class CodegenError(Exception):
     """Base of every error tta-codegen raises on purpose."""
 
@@ -68,9 +77,11 @@ class CodegenError(Exception):
     kind: ClassVar[ErrorKind] = "input"
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
+        message = _scrubbed(message)
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        """What went wrong, with secrets already replaced by ``[REDACTED]``."""
+        self.hint = None if hint is None else _scrubbed(hint)
 
     def __str__(self) -> str:
         return self.message if self.hint is None else f"{self.message} ({self.hint})"

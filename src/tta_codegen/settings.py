@@ -39,6 +39,7 @@ from tta_codegen.settings_sections import (
     TemplateSettings,
     default_state_dir,
 )
+from tta_codegen.utf8 import decode_utf8
 
 __all__ = [
     "BudgetSettings",
@@ -219,8 +220,8 @@ def resolve_config_path(config: Path | None) -> Path | None:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        text = decode_utf8(path.read_bytes(), f"config file {path}", ConfigError)
+        return tomllib.loads(text)
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:

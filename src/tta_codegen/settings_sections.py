@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 __all__ = [
     "BudgetSettings",
@@ -60,6 +60,14 @@ def default_state_dir() -> Path:
     return Path(base).expanduser() / "tta-codegen"
 
 
+def _first_unsendable(text: str) -> int | None:
+    """1-based position of the first character an HTTP header cannot carry."""
+    for position, char in enumerate(text, start=1):
+        if not (char.isascii() and char.isprintable()):
+            return position
+    return None
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -74,7 +82,23 @@ class ProviderSettings(_Section):
     api_key_required: bool = True
     """False for local servers that accept any key."""
     headers: dict[str, str] = Field(default_factory=dict)
-    """Extra HTTP headers (e.g. OpenRouter's HTTP-Referer / X-Title)."""
+    """Extra HTTP headers (e.g. OpenRouter's HTTP-Referer / X-Title); printable
+    ASCII only, checked when the settings load (a value is never shown)."""
+
+    @field_validator("headers")
+    @classmethod
+    def _sendable_headers(cls, headers: dict[str, str]) -> dict[str, str]:
+        for name, value in headers.items():
+            for part, text in (("name", name), ("value", value)):
+                position = _first_unsendable(text)
+                if position is not None:
+                    which = f"{ascii(name)} value" if part == "value" else "name"
+                    raise ValueError(
+                        f"header {which}: character {position} of {len(text)} "
+                        "cannot be sent in an HTTP header"
+                    )
+        return headers
+
     timeout_s: float = Field(default=120.0, gt=0)
     """Per-request timeout (> 0)."""
     free_requests_per_minute: Annotated[int | None, _Unlimited] = Field(
@@ -179,6 +203,9 @@ class GenerationSettings(_Section):
     """Sampling temperature for drafts (0-2)."""
     max_output_tokens: int = Field(default=8192, ge=1)
     """Completion cap per call (>= 1)."""
+    max_task_bytes: int = Field(default=262_144, gt=0)
+    """Largest task (UTF-8 bytes, after a template is rendered) a run accepts;
+    a bigger one is refused before anything is stored (> 0)."""
     task_type: str = "code_generation"
     """Default task type for model selection."""
 

@@ -51,6 +51,7 @@ def error_line(done: subprocess.CompletedProcess[str]) -> str:
         ("[budget]\nmax_cost_per_run_usd = -0.01\n", "budget.max_cost_per_run_usd"),
         ("[budget]\nmax_cost_per_day_usd = -1\n", "budget.max_cost_per_day_usd"),
         ("[routing]\nretries_per_model = 0\n", "routing.retries_per_model"),
+        ("[generation]\nmax_task_bytes = 0\n", "generation.max_task_bytes"),
         ("[providers.openrouter]\ntimeout_s = 0\n", "providers.openrouter.timeout_s"),
         # "unlimited" only where no limit makes sense, and only that word
         ('[gates]\nmemory_mb = "unlimited"\n', "gates.memory_mb"),
@@ -102,3 +103,17 @@ def test_environment_override_wins_over_a_good_file_and_is_named(
 def test_unlimited_from_the_environment_is_accepted(tmp_path: Path) -> None:
     done = run(tmp_path, env={"TTA_CODEGEN_BUDGET__MAX_COST_PER_DAY_USD": "unlimited"})
     assert done.returncode == 0, done.stderr
+
+
+def test_a_header_that_cannot_be_sent_is_refused_without_showing_it(
+    tmp_path: Path,
+) -> None:
+    config = (
+        "[providers.openrouter]\n"
+        'base_url = "http://127.0.0.1:9/v1"\n'
+        'headers = {"X-Api-Key" = "tok-\u00e9-secretvalue"}\n'
+    )
+    line = error_line(run(tmp_path, config))
+    assert "'providers.openrouter.headers'" in line
+    assert "header 'X-Api-Key' value: character 5 of 17" in line
+    assert "secretvalue" not in line

@@ -6,7 +6,8 @@ back to ``model_construct`` (no validation) when a pydantic model does not
 validate. Anyone who can write to the checkpoint store could then smuggle data
 past our types. ``StrictSerializer`` keeps the same wire format but raises
 ``CheckpointError`` for a foreign type, a failed validation, an unknown
-encoding or bytes that do not decode.
+encoding or bytes that do not decode. An exception it stores (a failed step's
+error) is redacted first.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from langgraph.checkpoint.serde.types import _DeltaSnapshot
 from pydantic import BaseModel
 
 from tta_codegen.errors import CheckpointError
+from tta_codegen.telemetry.redact import redact_exception
 
 __all__ = ["StrictSerializer", "make_serializer", "state_value_types"]
 
@@ -140,6 +142,13 @@ class StrictSerializer(JsonPlusSerializer):
         if isinstance(clone, StrictSerializer) and clone is not self:
             clone._strict_allowed = clone._frozen_allowlist()
         return clone
+
+    def dumps_typed(self, obj: Any) -> tuple[str, bytes]:
+        """Encode one value; an exception (a failed step's error write) is
+        stored with its secrets redacted."""
+        if isinstance(obj, BaseException):
+            obj = redact_exception(obj)
+        return super().dumps_typed(obj)
 
     def loads_typed(self, data: tuple[str, bytes]) -> Any:
         """Decode one stored value, or raise ``CheckpointError``."""

@@ -26,7 +26,7 @@ from tta_codegen.cli.validate import validate_command
 __all__ = ["app", "main"]
 
 DEBUG_ENV = "TTA_CODEGEN_DEBUG"
-"""Set to 1 to see the traceback of an unexpected error."""
+"""Set to 1 to see the (redacted) traceback of an unexpected error."""
 
 
 def print_error(code: str, message: str, hint: str | None) -> None:
@@ -38,10 +38,30 @@ def print_error(code: str, message: str, hint: str | None) -> None:
         print(f"  hint: {redact(hint)}", file=sys.stderr)
 
 
+def print_traceback(exc: BaseException) -> None:
+    """The traceback of ``exc`` on stderr, redacted like every error line."""
+    import traceback  # noqa: PLC0415
+
+    from tta_codegen.telemetry.redact import redact  # noqa: PLC0415
+
+    print(redact("".join(traceback.format_exception(exc))), end="", file=sys.stderr)
+
+
 class _ErrorEdge(TyperGroup):
     """Every command runs inside this: a ``CodegenError`` is printed the same
     way everywhere and exits with its class's exit code; anything unexpected
     is one redacted line too (the traceback only with TTA_CODEGEN_DEBUG=1)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from tta_codegen.cli._arguments import require_utf8_arguments  # noqa: PLC0415
+        from tta_codegen.errors import CodegenError  # noqa: PLC0415
+
+        try:
+            require_utf8_arguments(args)
+        except CodegenError as exc:
+            print_error(exc.code, exc.message, exc.hint)
+            raise typer.Exit(exc.exit_code) from None
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:  # typer's internal click Context
         from tta_codegen.errors import CodegenError, ExitCode  # noqa: PLC0415
@@ -58,8 +78,8 @@ class _ErrorEdge(TyperGroup):
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(ExitCode.SUCCEEDED) from None
         except Exception as exc:
-            if os.environ.get(DEBUG_ENV):
-                raise
+            if os.environ.get(DEBUG_ENV) == "1":
+                print_traceback(exc)
             print_error(
                 "TTA999",
                 f"unexpected {type(exc).__name__}: {exc}",

@@ -14,6 +14,7 @@ from tta_codegen.errors import InputError
 from tta_codegen.inputs import build_request
 from tta_codegen.settings import Settings
 from tta_codegen.state import CodegenRequest
+from tta_codegen.utf8 import decode_utf8
 
 __all__ = ["GenerateArguments", "Workspace"]
 
@@ -45,9 +46,10 @@ class Workspace:
         if not path.is_file():
             raise InputError(f"{argument} {raw}: no such file")
         try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            data = path.read_bytes()
+        except OSError as exc:
             raise InputError(f"{argument} {raw} cannot be read: {exc}") from None
+        return decode_utf8(data, f"{argument} {raw}")
 
 
 @dataclass(frozen=True)

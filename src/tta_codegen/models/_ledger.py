@@ -2,7 +2,9 @@
 
 Amounts are integer nano-dollars so Redis can add them atomically. A
 reservation holds the worst case of a call until it is committed (with the
-actual cost) or released; reservations of a crashed process expire.
+actual cost) or released; reservations of a crashed process expire. Once the
+day's spend and holds reach the limit, nothing more is reserved, not even a
+call estimated at zero (its provider may still report a cost).
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ class DailyLedger(Protocol):
     async def reserve(
         self, day: str, rid: str, amount: int, limit: int, now: float, ttl_s: float
     ) -> tuple[bool, LedgerTotals]:
-        """Hold ``amount`` unless spent + reserved + amount > limit."""
+        """Hold ``amount`` unless spent + reserved + amount > limit, or spent +
+        reserved is above zero and already reached the limit."""
         ...
 
     async def commit(self, day: str, rid: str, actual: int) -> None:
@@ -67,6 +70,11 @@ class FreeCounter(Protocol):
         ...
 
 
+def _refused(totals: LedgerTotals, amount: int, limit: int) -> bool:
+    used = totals.spent + totals.reserved
+    return used + amount > limit or (used > 0 and used >= limit)
+
+
 def _live(reservations: dict[str, list[float]], now: float) -> dict[str, list[float]]:
     return {rid: v for rid, v in reservations.items() if v[1] > now}
 
@@ -89,7 +97,7 @@ class FileLedger:
             totals = LedgerTotals(
                 int(ledger["spent"]), sum(int(v[0]) for v in live.values())
             )
-            if totals.spent + totals.reserved + amount > limit:
+            if _refused(totals, amount, limit):
                 ledger["reservations"] = live
                 return False, totals
             live[rid] = [amount, now + ttl_s]
@@ -156,7 +164,9 @@ for _, v in ipairs(redis.call('HVALS', KEYS[2])) do
   reserved = reserved + tonumber(v)
 end
 local amount = tonumber(ARGV[2])
-if spent + reserved + amount > tonumber(ARGV[3]) then
+local limit = tonumber(ARGV[3])
+local used = spent + reserved
+if used + amount > limit or (used > 0 and used >= limit) then
   return {0, tostring(spent), tostring(reserved)}
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])

@@ -2,10 +2,12 @@
 
 Before a call, its worst case (estimated prompt tokens plus the completion cap,
 at catalog prices) is reserved against the run's and the UTC day's budget; the
-call is not made when either would be exceeded. After the call, the actual
-cost replaces the reservation. The daily ledger is one Lua script in Redis when
-``routing.stats_url`` is set (shared by every run of a team), else a locked
-local file, so concurrent runs can never overspend together.
+call is not made when either would be exceeded, nor once what was already spent
+(and held) reaches a limit, whatever the estimate: a model without a catalog
+price is limited by the ``usage.cost`` its provider reported. After the call,
+the actual cost replaces the reservation. The daily ledger is one Lua script in
+Redis when ``routing.stats_url`` is set (shared by every run of a team), else a
+locked local file, so concurrent runs can never overspend together.
 """
 
 from __future__ import annotations
@@ -22,12 +24,13 @@ if TYPE_CHECKING:
     import redis.asyncio as aioredis
 
 from tta_codegen.errors import BudgetExceededError
+from tta_codegen.models._batch_budget import BatchBudget
 from tta_codegen.models._ledger import DailyLedger, FileLedger, FreeCounter, RedisLedger
 from tta_codegen.models._store import LockedJsonFile
 from tta_codegen.models.cost import from_nano, to_nano
 from tta_codegen.settings import BudgetSettings, ProviderSettings, Settings
 
-__all__ = ["Budget", "DaySpend", "Reservation"]
+__all__ = ["Budget", "DaySpend", "Reservation", "used_up"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,18 @@ def _usd(amount: Decimal) -> str:
     return f"${amount.quantize(Decimal('0.000001')).normalize():f}"
 
 
+def used_up(spent: Decimal, limit: Decimal) -> bool:
+    """True when money was spent and it reached ``limit``: no call may follow,
+    not even one estimated at $0 (a limit of 0 still allows free models)."""
+    return spent > 0 and spent >= limit
+
+
+def _next_call(amount: Decimal | None) -> str:
+    if amount is None:
+        return "the next call's price is unknown"
+    return f"the next call may cost up to {_usd(amount)}"
+
+
 class Budget:
     """Run and daily budgets plus free-tier request counting."""
 
@@ -76,6 +91,23 @@ class Budget:
         self._free = free
         self._clock = clock
         self._ttl_s = reservation_ttl_s
+        self._batch: BatchBudget | None = None
+
+    def share_batch_budget(self, limit: Decimal) -> None:
+        """From now on every call also counts against ``limit`` (a batch's
+        ``--max-cost``, shared by all its tasks)."""
+        self._batch = BatchBudget(limit)
+
+    def count_batch_spend(self, amount: Decimal) -> None:
+        """Count money spent earlier (a finished task of a resumed batch)
+        against the batch budget, if there is one."""
+        if self._batch is not None:
+            self._batch.settle("", amount)
+
+    @property
+    def batch_spent(self) -> Decimal | None:
+        """What the calls spent against the batch budget (None: there is none)."""
+        return None if self._batch is None else self._batch.spent
 
     @classmethod
     def from_settings(
@@ -106,32 +138,50 @@ class Budget:
     ) -> Reservation:
         """Hold ``amount`` (a call's worst case) or raise BudgetExceededError.
 
-        ``None`` (price unknown) holds nothing: such calls cannot be limited.
+        ``None`` (price unknown) holds nothing, but the call is still refused
+        once the run or the day has spent its limit.
         """
         held = amount or Decimal(0)
         run_limit = self.limits.max_cost_per_run_usd
-        if run_limit is not None and run_spent + held > run_limit:
+        if run_limit is not None and (
+            run_spent + held > run_limit or used_up(run_spent, run_limit)
+        ):
             raise BudgetExceededError(
                 f"run budget (budget.max_cost_per_run_usd = {_usd(run_limit)}) would "
-                f"be exceeded: this run spent {_usd(run_spent)}, the next call may "
-                f"cost up to {_usd(held)}",
+                f"be exceeded: this run spent {_usd(run_spent)}, "
+                f"{_next_call(amount)}",
                 hint="raise the limit or use a cheaper model",
             )
-        day_limit = self.limits.max_cost_per_day_usd
         rid = uuid.uuid4().hex
-        if day_limit is None or held == 0:  # nothing to hold: skip the ledger
+        batch = self._batch
+        if batch is not None and not batch.hold(rid, held):
+            raise BudgetExceededError(
+                f"batch budget (--max-cost = {_usd(batch.limit)}) would be exceeded: "
+                f"the batch spent {_usd(batch.spent)} and holds {_usd(batch.held)}, "
+                f"{_next_call(amount)}",
+                hint="raise --max-cost or use a cheaper model",
+            )
+        day_limit = self.limits.max_cost_per_day_usd
+        if day_limit is None:
             return Reservation(rid, None, held)
         now = self._clock()
         day = self._day(now)
-        ok, totals = await self._ledger.reserve(
-            day, rid, to_nano(held), to_nano(day_limit), now, self._ttl_s
-        )
+        try:
+            ok, totals = await self._ledger.reserve(
+                day, rid, to_nano(held), to_nano(day_limit), now, self._ttl_s
+            )
+        except BaseException:  # the store failed: the call will not be made
+            if batch is not None:
+                batch.settle(rid, Decimal(0))
+            raise
         if not ok:
+            if batch is not None:
+                batch.settle(rid, Decimal(0))
             raise BudgetExceededError(
                 f"daily budget (budget.max_cost_per_day_usd = {_usd(day_limit)}) "
                 f"would be exceeded: {_usd(from_nano(totals.spent))} spent and "
-                f"{_usd(from_nano(totals.reserved))} held today ({day} UTC), the "
-                f"next call may cost up to {_usd(held)}",
+                f"{_usd(from_nano(totals.reserved))} held today ({day} UTC), "
+                f"{_next_call(amount)}",
                 hint="wait for tomorrow (UTC), raise the limit or use a free model",
             )
         return Reservation(rid, day, held)
@@ -139,6 +189,8 @@ class Budget:
     async def commit(self, reservation: Reservation, actual: Decimal | None) -> None:
         """Replace the hold by the actual cost (the hold itself when unknown)."""
         spent = reservation.amount if actual is None else actual
+        if self._batch is not None:
+            self._batch.settle(reservation.rid, spent)
         if reservation.day is None and (
             spent <= 0 or self.limits.max_cost_per_day_usd is None
         ):
@@ -148,6 +200,8 @@ class Budget:
 
     async def release(self, reservation: Reservation) -> None:
         """Drop the hold of a call that failed before costing anything."""
+        if self._batch is not None:
+            self._batch.settle(reservation.rid, Decimal(0))
         if reservation.day is not None:
             await self._ledger.commit(reservation.day, reservation.rid, 0)
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 from tta_codegen.errors import (
     BudgetExceededError,
+    InputError,
     ModelCallError,
     ModelUnavailableError,
 )
@@ -166,6 +167,24 @@ class ModelGateway:
         if len(unusable) < len(entries):
             return
         raise no_usable_model(self.settings, entries, unusable, pinned=pinned)
+
+    def require_prompt_fits(self, prompt: str, pinned: str | None) -> None:
+        """Raise ``InputError`` (before any run starts) when a prompt of
+        ``prompt`` alone leaves no usable model room for its output."""
+        entries = [self.catalog.get(pinned)] if pinned else self.catalog.all()
+        unusable = self.unusable(entries)
+        usable = [e for e in entries if e.id not in unusable]
+        tokens = estimate_prompt_tokens([prompt])
+        if not usable or any(
+            tokens + self._output_cap(e, None) <= e.context_window for e in usable
+        ):
+            return
+        largest = max(e.context_window for e in usable)
+        raise InputError(
+            f"prompt of about {tokens} tokens exceeds every usable model's context "
+            f"window (largest: {largest})",
+            hint="shorten the task, or add a model with a larger context window",
+        )
 
     async def record_gate_outcome(
         self, model: str, task_type: str, passed: bool

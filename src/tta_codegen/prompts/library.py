@@ -33,6 +33,7 @@ from pydantic import ValidationError
 
 from tta_codegen.errors import TemplateError
 from tta_codegen.prompts._model import PromptTemplate, RenderedPrompt, type_ok
+from tta_codegen.utf8 import decode_utf8
 
 __all__ = ["BUILTIN_DIR", "PromptLibrary", "fenced", "parse_var_assignments"]
 
@@ -69,7 +70,8 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _read_yaml(path: Path) -> object:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506
+    text = decode_utf8(path.read_bytes(), f"template {path}", TemplateError)
+    return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506
 
 
 def _load_file(path: Path) -> PromptTemplate:

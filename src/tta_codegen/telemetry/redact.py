@@ -20,7 +20,7 @@ from tta_codegen.telemetry.genai import TTA_THREAD_ID
 if TYPE_CHECKING:
     from opentelemetry.util.types import Attributes, AttributeValue
 
-__all__ = ["REDACTED", "Redactor", "redact"]
+__all__ = ["REDACTED", "Redactor", "redact", "redact_exception"]
 
 REDACTED = "[REDACTED]"
 
@@ -47,9 +47,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"), r"\1 " + REDACTED),
     (re.compile(r"\bsk-(?:or-v1-|proj-|ant-)?[A-Za-z0-9_-]{16,}"), REDACTED),
-    # scheme://user:password@host
+    # scheme://user:password@host (not an already masked ***, nor the
+    # user[:password]@host of a usage hint)
     (
-        re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@]*):([^/\s@]+)@"),
+        re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@\[]*):(?!\*+@)([^/\s@]+)@"),
         r"\1:" + REDACTED + "@",
     ),
 )
@@ -140,3 +141,17 @@ def redact(text: str) -> str:
     """``text`` with API keys, tokens, Authorization values and secret env values
     replaced by ``[REDACTED]``."""
     return Redactor().text(text)
+
+
+def redact_exception(exc: BaseException) -> BaseException:
+    """``exc``, or a copy whose string arguments are redacted when any held a
+    secret (a ``RuntimeError`` with the redacted text when the type cannot be
+    rebuilt from its arguments). Used before an exception is checkpointed."""
+    redactor = Redactor()
+    args = tuple(redactor.text(a) if isinstance(a, str) else a for a in exc.args)
+    if args == exc.args:
+        return exc
+    try:
+        return type(exc)(*args)
+    except Exception:  # noqa: BLE001  (keyword-only or validating constructors)
+        return RuntimeError(redactor.text(f"{type(exc).__name__}: {exc}"))
