@@ -9,7 +9,14 @@ import typer
 
 from tta_codegen.cli._common import settings_of
 from tta_codegen.cli.generate import run_request
-from tta_codegen.formats.choice import OutputFormat
+from tta_codegen.cli.options import (
+    FormatOption,
+    JsonOption,
+    ModelOption,
+    NoStreamOption,
+    QuietOption,
+    ThreadIdOption,
+)
 
 __all__ = ["edit"]
 
@@ -32,8 +39,8 @@ def edit(
         list[Path] | None,
         typer.Option("--context", help="More folders or files to draw context from."),
     ] = None,
-    thread_id: Annotated[str | None, typer.Option(help="Thread id to use.")] = None,
-    model: Annotated[str | None, typer.Option(help="Pin this model id.")] = None,
+    thread_id: ThreadIdOption = None,
+    model: ModelOption = None,
     max_iterations: Annotated[
         int | None,
         typer.Option(min=0, max=20, help="Refinement rounds after the first edit."),
@@ -41,17 +48,10 @@ def edit(
     review: Annotated[
         bool, typer.Option(help="Stop for approval (with the diffs) before writing.")
     ] = False,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print the result as one JSON object.")
-    ] = False,
-    output_format: Annotated[
-        OutputFormat | None,
-        typer.Option("--format", help="Print the result as json, sarif or junit."),
-    ] = None,
-    no_stream: Annotated[
-        bool, typer.Option("--no-stream", help="Do not show streamed tokens.")
-    ] = False,
-    quiet: Annotated[bool, typer.Option(help="No progress output at all.")] = False,
+    json_output: JsonOption = False,
+    output_format: FormatOption = None,
+    no_stream: NoStreamOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Change FILES for TASK: edits checked by the gates and the repository's own
     tests, written all at once (or not at all); `runs undo` puts them back."""

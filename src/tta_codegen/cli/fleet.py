@@ -13,6 +13,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tta_codegen.cli._common import err_console, settings_of
+from tta_codegen.cli.options import (
+    ContextTypeOption,
+    JsonOption,
+    ModelOption,
+    NoStreamOption,
+    QuietOption,
+    ReviewOption,
+    TaskArgument,
+    TemplateOption,
+    ThreadIdOption,
+    VarOption,
+)
 from tta_codegen.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -47,16 +59,9 @@ def worker(
 
 def submit(
     ctx: typer.Context,
-    task: Annotated[
-        str, typer.Argument(help="What to build (or extra notes for --template).")
-    ] = "",
-    template: Annotated[
-        str | None, typer.Option(help="Prompt-library template.")
-    ] = None,
-    var: Annotated[
-        list[str] | None,
-        typer.Option("--var", help="Template variable KEY=VALUE (repeatable)."),
-    ] = None,
+    task: TaskArgument = "",
+    template: TemplateOption = None,
+    var: VarOption = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Write the module here (on the worker's machine)."),
@@ -64,23 +69,18 @@ def submit(
     tests_out: Annotated[Path | None, typer.Option(help="Write the tests here.")] = (
         None
     ),
-    thread_id: Annotated[str | None, typer.Option(help="Thread id to use.")] = None,
-    model: Annotated[str | None, typer.Option(help="Use this model id.")] = None,
+    thread_id: ThreadIdOption = None,
+    model: ModelOption = None,
     max_iterations: Annotated[
         int | None,
         typer.Option(min=0, max=20, help="Refinement rounds after the first draft."),
     ] = None,
-    review: Annotated[
-        bool, typer.Option(help="Stop for human approval before writing files.")
-    ] = False,
+    review: ReviewOption = False,
     context: Annotated[
         list[Path] | None,
         typer.Option("--context", help="Folder or file to draw context from."),
     ] = None,
-    context_type: Annotated[
-        str | None,
-        typer.Option(help="agent_orchestration, data_layer, api or testing."),
-    ] = None,
+    context_type: ContextTypeOption = None,
 ) -> None:
     """Queue a generation on the fleet and print its thread id at once (follow it
     with `tta-codegen runs watch THREAD_ID`)."""
@@ -135,13 +135,9 @@ def queue_turns(
 def watch(
     ctx: typer.Context,
     thread_id: Annotated[str, typer.Argument(help="A queued or running run.")],
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print the result as JSON on stdout.")
-    ] = False,
-    no_stream: Annotated[
-        bool, typer.Option("--no-stream", help="Do not show streamed tokens.")
-    ] = False,
-    quiet: Annotated[bool, typer.Option(help="No progress output at all.")] = False,
+    json_output: JsonOption = False,
+    no_stream: NoStreamOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Follow a fleet run live (node, tokens, findings) from any machine; end
     with its result and exit code."""

@@ -10,6 +10,19 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tta_codegen.cli._common import settings_of
+from tta_codegen.cli.options import (
+    ContextTypeOption,
+    FormatOption,
+    JsonOption,
+    ModelOption,
+    NoStreamOption,
+    QuietOption,
+    ReviewOption,
+    TaskArgument,
+    TemplateOption,
+    ThreadIdOption,
+    VarOption,
+)
 from tta_codegen.errors import ExitCode
 from tta_codegen.formats.choice import OutputFormat
 
@@ -23,16 +36,9 @@ __all__ = ["generate", "report_result", "resume", "run_request"]
 
 def generate(
     ctx: typer.Context,
-    task: Annotated[
-        str, typer.Argument(help="What to build (or extra notes for --template).")
-    ] = "",
-    template: Annotated[
-        str | None, typer.Option(help="Prompt-library template.")
-    ] = None,
-    var: Annotated[
-        list[str] | None,
-        typer.Option("--var", help="Template variable KEY=VALUE (repeatable)."),
-    ] = None,
+    task: TaskArgument = "",
+    template: TemplateOption = None,
+    var: VarOption = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Write the module here; its name is the import name."),
@@ -55,41 +61,28 @@ def generate(
         bool,
         typer.Option(help="Replace files that exist where the run writes."),
     ] = False,
-    thread_id: Annotated[str | None, typer.Option(help="Thread id to use.")] = None,
-    model: Annotated[str | None, typer.Option(help="Use this model id.")] = None,
+    thread_id: ThreadIdOption = None,
+    model: ModelOption = None,
     max_iterations: Annotated[
         int | None,
         typer.Option(min=0, max=20, help="Refinement rounds after the first draft."),
     ] = None,
-    review: Annotated[
-        bool, typer.Option(help="Stop for human approval before writing files.")
-    ] = False,
+    review: ReviewOption = False,
     context: Annotated[
         list[Path] | None,
         typer.Option(
             "--context", help="Folder or file of the codebase to draw context from."
         ),
     ] = None,
-    context_type: Annotated[
-        str | None,
-        typer.Option(help="agent_orchestration, data_layer, api or testing."),
-    ] = None,
+    context_type: ContextTypeOption = None,
     existing_tests: Annotated[
         Path | None,
         typer.Option(help="Tests you already have for the target; they are locked."),
     ] = None,
-    json_output: Annotated[
-        bool,
-        typer.Option("--json", help="Print the result as one JSON object on stdout."),
-    ] = False,
-    output_format: Annotated[
-        OutputFormat | None,
-        typer.Option("--format", help="Print the result as json, sarif or junit."),
-    ] = None,
-    no_stream: Annotated[
-        bool, typer.Option("--no-stream", help="Do not show streamed tokens.")
-    ] = False,
-    quiet: Annotated[bool, typer.Option(help="No progress output at all.")] = False,
+    json_output: JsonOption = False,
+    output_format: FormatOption = None,
+    no_stream: NoStreamOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Generate a module (and its tests) for TASK."""
     from tta_codegen.engine import new_thread_id  # noqa: PLC0415
@@ -140,9 +133,9 @@ def resume(
         Path | None,
         typer.Option(help="With --approve: this edited file is the approved tests."),
     ] = None,
-    json_output: Annotated[bool, typer.Option("--json")] = False,
-    no_stream: Annotated[bool, typer.Option("--no-stream")] = False,
-    quiet: Annotated[bool, typer.Option()] = False,
+    json_output: JsonOption = False,
+    no_stream: NoStreamOption = False,
+    quiet: QuietOption = False,
     fleet: Annotated[
         bool,
         typer.Option(
