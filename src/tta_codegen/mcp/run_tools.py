@@ -46,6 +46,13 @@ ThreadId = Annotated[
     str, Field(min_length=1, description="The run's thread id (from generate).")
 ]
 OptionalText = Annotated[str | None, Field(description="Text, or leave out.")]
+NewThreadId = Annotated[
+    str | None, Field(description="Id for the new run (default: a new one).")
+]
+PinnedModel = Annotated[
+    str | None, Field(description="Pin this model, no fallback (see list_models).")
+]
+Rounds = Annotated[int | None, Field(ge=0, le=20, description="Refinement rounds.")]
 
 
 class RunTools:
@@ -92,15 +99,9 @@ class RunTools:
             str | None,
             Field(description="Write the tests here (default: test_<module>.py)."),
         ] = None,
-        thread_id: Annotated[
-            str | None, Field(description="Id for the new run (default: a new one).")
-        ] = None,
-        model: Annotated[
-            str | None, Field(description="Force this model (see list_models).")
-        ] = None,
-        max_iterations: Annotated[
-            int | None, Field(ge=0, le=20, description="Refinement rounds.")
-        ] = None,
+        thread_id: NewThreadId = None,
+        model: PinnedModel = None,
+        max_iterations: Rounds = None,
         review: Annotated[
             bool,
             Field(
@@ -158,15 +159,9 @@ class RunTools:
             str | None,
             Field(description="Repository root (default: git root of the files)."),
         ] = None,
-        thread_id: Annotated[
-            str | None, Field(description="Id for the new run (default: a new one).")
-        ] = None,
-        model: Annotated[
-            str | None, Field(description="Pin this model (see list_models).")
-        ] = None,
-        max_iterations: Annotated[
-            int | None, Field(ge=0, le=20, description="Refinement rounds.")
-        ] = None,
+        thread_id: NewThreadId = None,
+        model: PinnedModel = None,
+        max_iterations: Rounds = None,
         review: Annotated[
             bool,
             Field(
