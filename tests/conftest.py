@@ -104,11 +104,17 @@ max_iterations = 2
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """With ``TTA_CODEGEN_NO_SKIPS=1`` (CI, where every service is available) a
-    skipped test fails the run: a skip there means a check silently did not run."""
+    skipped test fails the run: a skip there means a check silently did not run.
+    The ``openhands_sdk`` tests are the exception: they need the SDK extra and
+    run in the OpenHands job's own venv, which fails on any skip itself."""
     if not os.environ.get("TTA_CODEGEN_NO_SKIPS") or exitstatus != 0:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
+    skipped = [
+        report
+        for report in (reporter.stats.get("skipped", []) if reporter else [])
+        if "openhands_sdk" not in report.keywords
+    ]
     if skipped:
         names = ", ".join(report.nodeid for report in skipped[:10])
         session.config.get_terminal_writer().line(

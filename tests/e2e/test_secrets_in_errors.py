@@ -37,6 +37,10 @@ def redis_bytes(url: str, prefix: str) -> bytes:
             parts += list(client.smembers(key))
         elif kind == b"zset":
             parts += client.zrange(key, 0, -1)
+        elif kind == b"stream":
+            for _, fields in client.xrange(key):
+                for field, value in fields.items():
+                    parts += [field, value]
         else:
             raise AssertionError(f"unexpected Redis type {kind!r} at {key!r}")
     client.close()

@@ -45,6 +45,7 @@ async def test_running_without_the_sdk_is_a_config_error() -> None:
 
 
 @pytest.mark.unit
+@pytest.mark.openhands_sdk
 @pytest.mark.skipif(SDK_MISSING, reason="needs tta-codegen[openhands]")
 def test_enabled_with_the_sdk_passes() -> None:
     require_sdk(OpenHandsSettings(enabled=True))

@@ -26,6 +26,16 @@ import sys
 from pathlib import Path
 
 summary, work = json.loads(Path(sys.argv[1]).read_text()), Path(sys.argv[2])
+
+
+def shown(path: str) -> str:
+    """A written file as the repository sees it (results hold absolute paths)."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
 tasks = summary["tasks"]
 done = [t for t in tasks if t["status"] == "succeeded"]
 files = [
@@ -44,7 +54,7 @@ lines += ["", "| task | status | model | rounds | cost $ | files |",
           "|---|---|---|---|---|---|"]
 for t in tasks:
     r = t["result"] or {}
-    written = [p for p in (r.get("code_path"), r.get("tests_path")) if p]
+    written = [shown(p) for p in (r.get("code_path"), r.get("tests_path")) if p]
     cost = (r.get("usage") or {}).get("cost_usd", 0.0)
     lines.append(
         f"| {t['task']} | {t['status']} | {r.get('model') or '-'} | "
