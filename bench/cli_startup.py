@@ -75,19 +75,21 @@ def _until_first_request(
     proc = subprocess.Popen(
         cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
+    reaped = False
     try:
         while len(server.calls()) == before:
             if proc.poll() is not None or time.monotonic() - started > 120:
                 raise RuntimeError(f"no request from {cmd[:4]} (exit {proc.poll()})")
             time.sleep(0.002)
         proc.kill()
-        _, _, usage = os.wait4(proc.pid, 0)
+        _, _, usage = os.wait4(proc.pid, 0)  # reaped here, with its CPU time
+        reaped = True
         return (
             server.calls()[before].received_at - started,
             usage.ru_utime + usage.ru_stime,
         )
     finally:
-        if proc.returncode is None and proc.poll() is None:
+        if not reaped:
             proc.kill()
             proc.wait()
 
