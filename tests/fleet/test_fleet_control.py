@@ -138,14 +138,18 @@ quality = {{code_generation = 9, test_generation = 9}}
         )
     )
     workers.start(3)
+    first = submit(fleet_config, "Add two integers.", "--model", "paid-coder")
+    assert watch(fleet_config, first)[0] == 0  # a run fits in the budget
     threads = [
         submit(fleet_config, f"Add two integers ({i}).", "--model", "paid-coder")
-        for i in range(9)
+        for i in range(8)
     ]
-    outcomes = [watch(fleet_config, t) for t in threads]
+    outcomes = [watch(fleet_config, first), *(watch(fleet_config, t) for t in threads)]
 
     codes = Counter(code for code, _, _ in outcomes)
-    assert codes[0] >= 1 and codes[ExitCode.NO_MODEL] >= 1, outcomes
+    assert codes[ExitCode.NO_MODEL] >= 1, outcomes
+    refused = [r for code, r, _ in outcomes if code == ExitCode.NO_MODEL and r]
+    assert all("daily budget" in str(r["error"]) for r in refused), refused
     settings = Settings.load(fleet_config)
     client = redis.Redis.from_url(settings.checkpoints.url or "", decode_responses=True)
     day = datetime.now(UTC).date().isoformat()
