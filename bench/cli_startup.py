@@ -51,7 +51,14 @@ g.compile().invoke({"text": "hi"})
 
 
 def _env(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    # as a user runs it: compiled bytecode cached (a shell with
+    # PYTHONDONTWRITEBYTECODE set would recompile our ~150 modules every launch,
+    # while the floor's site-packages all come with .pyc from pip)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("OTEL_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
     env["PYTHONPATH"] = str(SRC)
     env["XDG_STATE_HOME"] = str(tmp / "state")
     env["OPENROUTER_API_KEY"] = "sk-or-v1-bench-0000000000000000"
