@@ -1,4 +1,4 @@
-"""Helpers shared by the command modules: settings and consoles.
+"""Helpers shared by the command modules: settings, consoles, the event loop.
 
 Errors are not handled here: commands raise ``CodegenError`` and the edge in
 ``cli.main`` prints it and exits.
@@ -6,8 +6,9 @@ Errors are not handled here: commands raise ``CodegenError`` and the edge in
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
     from tta_codegen.settings import Settings
 
-__all__ = ["err_console", "out_console", "settings_for", "settings_of"]
+__all__ = ["err_console", "out_console", "run_async", "settings_for", "settings_of"]
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -50,3 +51,11 @@ def out_console() -> Console:
     from rich.console import Console  # noqa: PLC0415
 
     return Console(highlight=False, soft_wrap=True)
+
+
+def run_async[T](main: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(main)``; asyncio is imported here, when a command runs,
+    not by every ``--help`` (about 30 ms)."""
+    import asyncio  # noqa: PLC0415
+
+    return asyncio.run(main)

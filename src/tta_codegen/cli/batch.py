@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tta_codegen.cli._common import err_console, out_console, settings_of
+from tta_codegen.cli._common import err_console, out_console, run_async, settings_of
 from tta_codegen.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -55,7 +54,7 @@ def batch(
             print(item.thread_id)
         return
     try:
-        outcomes = asyncio.run(_run(settings, planned, concurrency, budget, resume))
+        outcomes = run_async(_run(settings, planned, concurrency, budget, resume))
     except KeyboardInterrupt:
         print(
             f"\ninterrupted; finish the batch with:\n  tta-codegen batch "

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tta_codegen.cli._common import err_console, out_console
+from tta_codegen.cli._common import err_console, out_console, run_async
 
 __all__ = ["demo"]
 
@@ -55,7 +54,7 @@ def demo(
     view = LiveView(
         thread_id, show_tokens=not no_stream, quiet=False, chat_models=demo_model()
     )
-    result = asyncio.run(view.drive(settings, request, None, thread_id))
+    result = run_async(view.drive(settings, request, None, thread_id))
     print_summary(result)
     out = out_console()
     for path in (result.code_path, result.tests_path):

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tta_codegen.cli._common import err_console, settings_of
+from tta_codegen.cli._common import err_console, run_async, settings_of
 from tta_codegen.cli.options import (
     ContextTypeOption,
     JsonOption,
@@ -129,7 +128,7 @@ def queue_turns(
                 batch_max_cost=batch_max_cost,
             )
 
-    asyncio.run(go())
+    run_async(go())
 
 
 def watch(
@@ -168,7 +167,7 @@ def watch(
         return None, last
 
     try:
-        result, last = asyncio.run(follow())
+        result, last = run_async(follow())
     except KeyboardInterrupt:
         print(f"\nstopped watching; the run goes on ({thread_id})", file=sys.stderr)
         raise typer.Exit(ExitCode.INTERRUPTED) from None
@@ -194,5 +193,5 @@ def cancel(
     """Stop a fleet run at its next step (resumable later with `resume`)."""
     from tta_codegen.fleet.client import cancel_run  # noqa: PLC0415
 
-    status = asyncio.run(cancel_run(settings_of(ctx), thread_id))
+    status = run_async(cancel_run(settings_of(ctx), thread_id))
     print(f"cancel requested for {thread_id} ({status})")

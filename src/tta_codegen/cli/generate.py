@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tta_codegen.cli._common import settings_of
+from tta_codegen.cli._common import run_async, settings_of
 from tta_codegen.cli.options import (
     ContextTypeOption,
     FormatOption,
@@ -182,7 +181,7 @@ def run_request(
 
     view = LiveView(thread_id, show_tokens=show_tokens, quiet=quiet)
     try:
-        result = asyncio.run(view.drive(settings, request, decision, thread_id))
+        result = run_async(view.drive(settings, request, decision, thread_id))
     except KeyboardInterrupt:
         view.close()
         print(

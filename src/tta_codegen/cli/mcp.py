@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import os
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from tta_codegen.cli._common import settings_of
+from tta_codegen.cli._common import run_async, settings_of
 
 __all__ = ["MCP_INSTALL", "mcp_command"]
 
@@ -56,6 +55,6 @@ def mcp_command(
     from tta_codegen.mcp.server import serve  # noqa: PLC0415 - loads the engine
 
     try:
-        asyncio.run(serve(settings, plan, root=Path.cwd()))
+        run_async(serve(settings, plan, root=Path.cwd()))
     except KeyboardInterrupt:
         raise typer.Exit(ExitCode.INTERRUPTED) from None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from tta_codegen.cli._common import run_async
 
 if TYPE_CHECKING:
     from tta_codegen.models import ModelGateway
@@ -35,7 +36,7 @@ def _run[T](ctx: typer.Context, work: Callable[[ModelGateway], Awaitable[T]]) ->
         async with ModelGateway.open(_settings(ctx)) as gateway:
             return await work(gateway)
 
-    return asyncio.run(main())
+    return run_async(main())
 
 
 def _fmt(value: float | None, spec: str, suffix: str = "") -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from tta_codegen.cli._common import out_console, settings_of
+from tta_codegen.cli._common import out_console, run_async, settings_of
 
 __all__ = ["report"]
 
@@ -53,7 +52,7 @@ def report(
     now = datetime.now(UTC)
     settings = settings_of(ctx)
     window = parse_since(since, now)
-    built = asyncio.run(
+    built = run_async(
         build_report(
             settings,
             since=window,

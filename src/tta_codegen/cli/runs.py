@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
-from tta_codegen.cli._common import out_console, settings_of
+from tta_codegen.cli._common import out_console, run_async, settings_of
 
 __all__ = ["app"]
 
@@ -40,7 +39,7 @@ def list_(
         async with Codegen.open(settings_of(ctx)) as session:
             return await list_runs(session, limit=limit)
 
-    rows = asyncio.run(load())
+    rows = run_async(load())
     table = Table("thread", "task", "status", "model", "cost $", "age")
     for row in rows:
         task = row.task.splitlines()[0][:48] if row.task else ""
@@ -74,7 +73,7 @@ def show(
             await session.snapshot_values(thread_id)
             return await session.result(thread_id)
 
-    result = asyncio.run(load())
+    result = run_async(load())
     if json_output:
         print(result.model_dump_json())
         return
@@ -111,7 +110,7 @@ def history(ctx: typer.Context, thread_id: Annotated[str, typer.Argument()]) -> 
         async with Codegen.open(settings_of(ctx)) as session:
             return await checkpoint_history(session, thread_id)
 
-    rows = asyncio.run(load())
+    rows = run_async(load())
     table = Table("step", "checkpoint", "node", "time (UTC)", "round")
     for row in rows:
         when = row.created_at.strftime("%Y-%m-%d %H:%M:%S") if row.created_at else "-"
@@ -164,7 +163,7 @@ def fork(
                     max_iterations=max_iterations,
                 )
 
-    result = asyncio.run(go())
+    result = run_async(go())
     if json_output:
         print(result.model_dump_json())
     else:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tta_codegen.cli._common import out_console, settings_of
+from tta_codegen.cli._common import out_console, run_async, settings_of
 
 if TYPE_CHECKING:
     from tta_codegen.changes import ChangeSet, UndoOutcome
@@ -31,7 +30,7 @@ def _load(ctx: typer.Context, thread_id: str) -> ChangeSet:
             values = await session.snapshot_values(thread_id)
             return values.get("changes")
 
-    changes = asyncio.run(load())
+    changes = run_async(load())
     if changes is None or not changes.changes:
         raise InputError(
             f"run {thread_id!r} changed no files that can be undone",

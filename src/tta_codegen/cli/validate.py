@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from tta_codegen.cli._common import settings_for
+from tta_codegen.cli._common import run_async, settings_for
 from tta_codegen.errors import ExitCode
 from tta_codegen.formats.choice import OutputFormat
 
@@ -107,7 +106,7 @@ def validate_command(
     gates = settings.gates
     if profile is not None:
         gates = gates.model_copy(update={"profile": profile})
-    report = asyncio.run(
+    report = run_async(
         run_gates(
             code,
             test_text,

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from langgraph.runtime import Runtime
 
-from tta_codegen.answers import apply_edits
 from tta_codegen.findings import Finding
 from tta_codegen.models import ChatMessage
 from tta_codegen.nodes._llm import chat
@@ -62,6 +61,8 @@ async def ask_for_edits(
     prompt = runtime.context.prompts.render(template, variables)
     messages = [ChatMessage("system", prompt.system), ChatMessage("user", prompt.user)]
     result = await chat(state, runtime, node, prompt.template_id, messages, [])
+    from tta_codegen.answers import apply_edits  # noqa: PLC0415 - after the request left
+
     current = {p: t for p, t in state.get("files", {}).items() if t is not None}
     request = state["request"]
     root = Path(request.root or ".")

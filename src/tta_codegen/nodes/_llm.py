@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from langgraph.runtime import Runtime
 from opentelemetry import trace
 
-from tta_codegen.answers import ModuleAnswer, blocks, read_module_answer
-from tta_codegen.answers.fences import unterminated_block
 from tta_codegen.findings import Finding, Target
 from tta_codegen.models import ChatMessage, ChatResult
 from tta_codegen.models import candidates as ranked_ids
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState, LLMCall, models_down, usage_of
+
+if TYPE_CHECKING:
+    from tta_codegen.answers import ModuleAnswer
 
 __all__ = ["Draft", "ask_for_file", "candidates", "chat"]
 
@@ -79,7 +81,7 @@ async def ask_for_file(
     messages = [ChatMessage("system", prompt.system), ChatMessage("user", prompt.user)]
     module = module or state["request"].module_name
     first = await chat(state, runtime, node, prompt.template_id, messages, [])
-    answer = _read(first, module, previous, target)
+    answer = _read(first.text, first.call, module, previous, target)
     calls = [first.call]
     if answer.partial is not None and first.call.finish_reason == "length":
         follow = [
@@ -89,30 +91,30 @@ async def ask_for_file(
         ]
         more = await chat(state, runtime, node, prompt.template_id, follow, calls)
         calls.append(more.call)
-        answer = read_module_answer(
-            f"```python\n{answer.partial}{_continuation(more.text)}```",
-            module_name=module,
-            previous=previous,
-            finish_reason=more.call.finish_reason,
-            target=target,
-        )
+        joined = f"```python\n{answer.partial}{_continuation(more.text)}```"
+        answer = _read(joined, more.call, module, previous, target)
     return Draft(answer, calls)
 
 
 def _continuation(text: str) -> str:
     """The code of a continuation answer (inside its fence, when it has one)."""
+    from tta_codegen.answers.fences import blocks, unterminated_block  # noqa: PLC0415
+
     found = blocks(text) or [b for b in [unterminated_block(text)] if b is not None]
     return found[0].text if found else text
 
 
 def _read(
-    result: ChatResult, module: str, previous: str | None, target: Target
+    text: str, call: LLMCall, module: str, previous: str | None, target: Target
 ) -> ModuleAnswer:
+    # the reader loads once the first answer is in, after the request has left
+    from tta_codegen.answers import read_module_answer  # noqa: PLC0415
+
     return read_module_answer(
-        result.text,
+        text,
         module_name=module,
         previous=previous,
-        finish_reason=result.call.finish_reason,
+        finish_reason=call.finish_reason,
         target=target,
     )
 

@@ -6,6 +6,8 @@ in a watched subprocess; what it writes flows into validate like any draft.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from langgraph.runtime import Runtime
 
 from tta_codegen.context.render import render_context
@@ -13,9 +15,11 @@ from tta_codegen.errors import ModelUnavailableError
 from tta_codegen.findings import Finding
 from tta_codegen.models import Catalog, api_key
 from tta_codegen.nodes._llm import candidates
-from tta_codegen.openhands.job import OpenHandsJob, OpenHandsResult
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState, ContextBundle, LLMCall, latest_findings
+
+if TYPE_CHECKING:
+    from tta_codegen.openhands.job import OpenHandsResult
 
 
 def _no_module(result: OpenHandsResult, module_name: str) -> Finding:
@@ -39,6 +43,8 @@ async def openhands(state: CodegenState, runtime: Runtime[RunContext]) -> Codege
     entry = Catalog(settings).get(ids[0])
     provider = settings.provider(entry.provider)
     context = state.get("context", ContextBundle())
+    from tta_codegen.openhands.job import OpenHandsJob  # noqa: PLC0415 - only when routed here
+
     job = OpenHandsJob(
         task=request.task,
         module_name=request.module_name,
