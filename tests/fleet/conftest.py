@@ -17,9 +17,14 @@ from tests.samples import GOOD_CODE, GOOD_TESTS, fenced
 from tta_codegen.testing import FakeOpenAIServer, RecordedRequest, Reply
 
 
+def asks_for_tests(request: RecordedRequest) -> bool:
+    """Whether ``request`` is a generate-tests prompt."""
+    return "pytest tests" in str(request.messages[0].get("content", ""))
+
+
 def answer_by_prompt(request: RecordedRequest) -> Reply:
     """Tests for a test prompt, the good module otherwise."""
-    if "pytest tests" in str(request.messages[0].get("content", "")):
+    if asks_for_tests(request):
         return Reply(content=fenced(GOOD_TESTS))
     return Reply(content=fenced(GOOD_CODE))
 
