@@ -30,8 +30,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+## the suite in PYTEST_WORKERS processes (most tests wait on servers and
+## subprocesses); a test file stays in one process, with its module fixtures
+PYTEST_WORKERS ?= 2
 pytest: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=15 $(PYTEST_ARGS)
 
 ## the README's test command: lint, strict types, then the whole suite
 test: lint typecheck pytest

@@ -8,6 +8,7 @@ import json
 import signal
 import subprocess
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -135,7 +136,7 @@ def test_killed_mid_call_resumes_from_redis(
 ) -> None:
     text = config_file.read_text().replace(
         f'url = "sqlite:///{tmp_path}/checkpoints.sqlite"',
-        f'url = "{redis_url}"\nkey_prefix = "crash-{tmp_path.name}"\nttl_s = 600',
+        f'url = "{redis_url}"\nkey_prefix = "c{uuid.uuid4().hex[:8]}"\nttl_s = 600',
     )
     config_file.write_text(text)
     fake_llm.script(

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def fleet_config(
     """config_file on Redis checkpoints, with this test's own key prefix and
     queue, a 5 s run lease and the slow gates off."""
     fake_llm.responder = answer_by_prompt
-    name = f"t{os.getpid()}-{tmp_path.name}"
+    name = f"t{uuid.uuid4().hex[:12]}"
     text = config_file.read_text().replace(
         f'url = "sqlite:///{tmp_path}/checkpoints.sqlite"',
         f'url = "{redis_url}"\nkey_prefix = "{name}"\nttl_s = 3600',

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,7 @@ def _use_store(config_file: Path, tmp_path: Path, url: str | None) -> None:
     if url is not None:
         text = text.replace(
             f'url = "sqlite:///{tmp_path}/checkpoints.sqlite"',
-            f'url = "{url}"\nkey_prefix = "lease-{tmp_path.name}"\nttl_s = 600',
+            f'url = "{url}"\nkey_prefix = "lease-{uuid.uuid4().hex}"\nttl_s = 600',
         )
     config_file.write_text(
         text + "\n[fleet]\nlease_s = 2\n[gates]\nmutation = false\nreruns = 0\n"

@@ -78,7 +78,7 @@ def test_runs_of_a_killed_worker_finish_elsewhere(
     # two calls a run, plus the two calls the kill cut short; nothing finished
     # before the kill was asked again
     assert len(fake_llm.calls()) == 2 * len(threads) + 2
-    assert finished_before == 2  # the code calls of the two runs in validate
+    assert finished_before >= 2  # at least the code calls of the runs in validate
     repeated = {p: n for p, n in seen.items() if n > 1}
     assert all("zzslow" in p for p in repeated), repeated
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -93,7 +94,7 @@ async def test_runs_read_back_from_redis(
     config_file.write_text(
         config_file.read_text().replace(
             f'url = "sqlite:///{tmp_path}/checkpoints.sqlite"',
-            f'url = "{redis_url}"\nkey_prefix = "report-{tmp_path.name}"\nttl_s = 600',
+            f'url = "{redis_url}"\nkey_prefix = "r{uuid.uuid4().hex[:8]}"\nttl_s = 600',
         )
     )
     settings = Settings.load(config_file)
