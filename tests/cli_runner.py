@@ -89,6 +89,14 @@ def run_cli_process(
     )
 
 
+def error_line(done: subprocess.CompletedProcess[str]) -> str:
+    """The one ``error...`` line of a run that exited 2 without a traceback."""
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    [line] = [x for x in done.stderr.splitlines() if x.startswith("error")]
+    return line
+
+
 def invoke_cli(*args: str | Path, config: Path | None = None) -> RunOutput:
     """``run_cli`` with the result's attribute names of typer's runner."""
     done = run_cli(*args, config=config)

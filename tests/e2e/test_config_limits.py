@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.cli_runner import cli_command, cli_env
+from tests.cli_runner import cli_command, cli_env, error_line
 
 pytestmark = [pytest.mark.e2e]
 
@@ -32,13 +32,6 @@ def run(
         timeout=120,
         check=False,
     )
-
-
-def error_line(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode == 2, done.stdout + done.stderr
-    assert "Traceback" not in done.stderr
-    [line] = [x for x in done.stderr.splitlines() if x.startswith("error")]
-    return line
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.cli_runner import cli_command, cli_env
+from tests.cli_runner import cli_command, cli_env, error_line
 
 from tta_codegen.testing import FakeOpenAIServer
 
@@ -32,13 +32,6 @@ def run_bytes(
         timeout=120,
         check=False,
     )
-
-
-def error_line(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode == 2, done.stdout + done.stderr
-    assert "Traceback" not in done.stderr
-    [line] = [x for x in done.stderr.splitlines() if x.startswith("error")]
-    return line
 
 
 def test_the_task_argument(config_file: Path, tmp_path: Path) -> None:
