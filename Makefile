@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run demo test lint typecheck pytest bench clean
+.PHONY: install run demo test test-quick lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	scripts/install-system-deps
@@ -38,6 +38,11 @@ pytest: install
 
 ## the README's test command: lint, strict types, then the whole suite
 test: lint typecheck pytest
+
+## the inner loop: the suite without its `slow` tests (worker fleets, viewers,
+## servers, killed processes, whole edit runs); CI runs all through `make test`
+test-quick: install
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not slow" $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/run_all.py

@@ -83,7 +83,9 @@ def config_file(
     tmp_path: Path, fake_llm: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     """A tta-codegen.toml pointing OpenRouter at the fake server, SQLite checkpoints
-    under tmp_path, and a dummy API key in the environment."""
+    under tmp_path, and a dummy API key in the environment. The final validate
+    skips its re-runs and mutants (tests of those turn them back on with
+    ``tests.samples.with_final_checks``; ``demo`` runs every default)."""
     monkeypatch.setenv("OPENROUTER_API_KEY", "sk-or-v1-test-secret-0123456789abcdef")
     path = tmp_path / "tta-codegen.toml"
     path.write_text(
@@ -97,6 +99,10 @@ url = "sqlite:///{tmp_path}/checkpoints.sqlite"
 
 [generation]
 max_iterations = 2
+
+[gates]
+mutation = false
+reruns = 0
 """
     )
     return path

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 GOOD_CODE = '''"""Integer helpers."""
 
 
@@ -23,7 +25,31 @@ def test_add_negative() -> None:
     assert add(-4, 1) == -3
 """
 
+REFINED_RUN_NODES = [
+    "select_model",
+    "build_context",
+    "route",
+    "generate",
+    "validate",
+    "refine",
+    "validate",
+    "generate_tests",
+    "validate",
+    "write_output",
+]
+"""The nodes a run that refines its first draft once goes through, in order."""
+
 
 def fenced(code: str, prose: str = "Here is the module:") -> str:
     """A model-style answer: prose around one fenced block."""
     return f"{prose}\n\n```python\n{code}```\n\nLet me know if you need changes."
+
+
+def with_final_checks(config: Path) -> None:
+    """Turn the final validate's re-runs and mutants back on in a config made by
+    the ``config_file`` fixture (which turns them off)."""
+    text = config.read_text()
+    assert "mutation = false\nreruns = 0\n" in text
+    config.write_text(
+        text.replace("mutation = false\nreruns = 0\n", "mutation = true\nreruns = 2\n")
+    )

@@ -26,6 +26,7 @@ from tta_codegen.result import RunResult
 from tta_codegen.settings import Settings
 from tta_codegen.state import CodegenRequest, RunStatus
 from tta_codegen.utf8 import decode_utf8
+from tta_codegen.yaml_text import load_yaml
 
 __all__ = ["BatchFile", "BatchOutcome", "load_batch", "run_batch"]
 
@@ -87,7 +88,7 @@ class BatchOutcome:
 def load_batch(path: Path, settings: Settings) -> tuple[str, list[PlannedTask]]:
     """Read and validate a batch file; every task's input is checked up front."""
     try:
-        raw = yaml.safe_load(decode_utf8(path.read_bytes(), f"batch file {path}"))
+        raw = load_yaml(decode_utf8(path.read_bytes(), f"batch file {path}"))
     except OSError as exc:
         raise InputError(f"cannot read batch file {path}: {exc.strerror}") from None
     except yaml.YAMLError as exc:

@@ -6,7 +6,13 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from tests.samples import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced
+from tests.samples import (
+    BUGGY_CODE,
+    GOOD_CODE,
+    GOOD_TESTS,
+    REFINED_RUN_NODES,
+    fenced,
+)
 
 from tta_codegen import Codegen, CodegenRequest, Settings
 from tta_codegen.api import generate, resume, stream
@@ -58,18 +64,7 @@ async def test_stream_yields_typed_events_in_order(
     assert isinstance(events[-1], RunFinished)
     assert events[-1].result.status == "succeeded"
     started = [e.node for e in events if isinstance(e, NodeStarted)]
-    assert started == [
-        "select_model",
-        "build_context",
-        "route",
-        "generate",
-        "validate",
-        "refine",
-        "validate",
-        "generate_tests",
-        "validate",
-        "write_output",
-    ]
+    assert started == REFINED_RUN_NODES
     # every node that started also finished, in the same order
     assert started == [e.node for e in events if isinstance(e, NodeFinished)]
     streamed = "".join(

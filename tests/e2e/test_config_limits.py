@@ -1,6 +1,7 @@
 """Limits that would remove limits are refused when the settings load: through
 ``tta-codegen --config FILE validate`` and environment overrides, as a user
-meets them (exit 2, one line naming the key and where it came from)."""
+meets them (exit 2, one line naming the key and where it came from); the CLI
+runs in this process (tests/e2e/test_invalid_utf8.py starts real ones)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.cli_runner import cli_command, cli_env, error_line
+from tests.cli_runner import error_line, run_cli
 
 pytestmark = [pytest.mark.e2e]
 
@@ -23,15 +24,7 @@ def run(
     if config is not None:
         path = tmp_path / "bad.toml"
         path.write_text(config)
-    return subprocess.run(
-        cli_command("validate", "calc.py", "--json", config=path),
-        cwd=tmp_path,
-        env=cli_env(env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli("validate", "calc.py", "--json", config=path, cwd=tmp_path, env=env)
 
 
 @pytest.mark.parametrize(

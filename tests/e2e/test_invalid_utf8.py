@@ -1,6 +1,7 @@
 """Bytes that are not UTF-8, wherever a user can pass them (an argument, the
 config file, a batch file, a file named by an option, an API key), end in one
-line naming where the bad byte is, exit 2, never a traceback."""
+line naming where the bad byte is, exit 2, never a traceback. Bytes in argv and
+the environment need a real process; files are read by the CLI in this one."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.cli_runner import cli_command, cli_env, error_line
+from tests.cli_runner import cli_command, cli_env, error_line, run_cli
 
 from tta_codegen.testing import FakeOpenAIServer
 
@@ -56,7 +57,7 @@ def test_the_thread_id(config_file: Path, tmp_path: Path, form: str) -> None:
 def test_the_config_file(config_file: Path, tmp_path: Path) -> None:
     config_file.write_bytes(config_file.read_bytes() + b"# caf\xe9\n")
     offset = config_file.read_bytes().index(b"\xe9")
-    line = error_line(run_bytes("--config", config_file, "runs", "list", cwd=tmp_path))
+    line = error_line(run_cli("runs", "list", config=config_file, cwd=tmp_path))
     assert f"config file {config_file} is not valid UTF-8" in line
     assert f"(bad byte at offset {offset})" in line
 
@@ -64,7 +65,7 @@ def test_the_config_file(config_file: Path, tmp_path: Path) -> None:
 def test_a_batch_file(config_file: Path, tmp_path: Path) -> None:
     batch = tmp_path / "tasks.yaml"
     batch.write_bytes(b"tasks:\n  - id: a\n    task: caf\xe9\n")
-    line = error_line(run_bytes("--config", config_file, "batch", batch, cwd=tmp_path))
+    line = error_line(run_cli("batch", batch, config=config_file, cwd=tmp_path))
     offset = batch.read_bytes().index(b"\xe9")
     assert f"batch file {batch} is not valid UTF-8 (bad byte at offset {offset})" in (
         line
@@ -75,15 +76,14 @@ def test_a_file_named_by_an_option(config_file: Path, tmp_path: Path) -> None:
     tests = tmp_path / "test_calc.py"
     tests.write_bytes(b"def test_x():\n    assert '\xff'\n")
     line = error_line(
-        run_bytes(
-            "--config",
-            config_file,
+        run_cli(
             "generate",
             "Add two integers.",
             "--existing-tests",
             tests,
+            config=config_file,
             cwd=tmp_path,
-        )
+        )  # fmt: skip
     )
     offset = tests.read_bytes().index(b"\xff")
     assert f"--existing-tests {tests} is not valid UTF-8" in line

@@ -35,7 +35,7 @@ def fleet_config(
     config_file: Path, tmp_path: Path, redis_url: str, fake_llm: FakeOpenAIServer
 ) -> Path:
     """config_file on Redis checkpoints, with this test's own key prefix and
-    queue, a 5 s run lease and the slow gates off."""
+    queue and a 5 s run lease."""
     fake_llm.responder = answer_by_prompt
     name = f"t{uuid.uuid4().hex[:12]}"
     text = config_file.read_text().replace(
@@ -56,10 +56,6 @@ concurrency = 2
 
 [routing]
 key_prefix = "{name}"
-
-[gates]
-mutation = false
-reruns = 0
 """
     config_file.write_text(text)
     return config_file

@@ -26,7 +26,12 @@ from tta_codegen.errors import ExitCode
 from tta_codegen.settings import Settings
 from tta_codegen.testing import FakeOpenAIServer, RecordedRequest, Reply
 
-pytestmark = [pytest.mark.fleet, pytest.mark.redis, pytest.mark.timeout(300)]
+pytestmark = [
+    pytest.mark.fleet,
+    pytest.mark.redis,
+    pytest.mark.slow,
+    pytest.mark.timeout(300),
+]
 
 
 def submit(config: Path, task: str, *args: str | Path) -> str:

@@ -12,7 +12,12 @@ from tests.samples import GOOD_CODE
 
 from tta_codegen.testing import FakeOpenAIServer
 
-pytestmark = [pytest.mark.fleet, pytest.mark.redis, pytest.mark.timeout(300)]
+pytestmark = [
+    pytest.mark.fleet,
+    pytest.mark.redis,
+    pytest.mark.slow,
+    pytest.mark.timeout(300),
+]
 
 
 def submit(config: Path, task: str, *args: str | Path) -> str:

@@ -15,7 +15,7 @@ from tests.samples import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced
 from tta_codegen.errors import ExitCode
 from tta_codegen.testing import FakeOpenAIServer, Reply
 
-pytestmark = [pytest.mark.e2e, pytest.mark.fleet]
+pytestmark = [pytest.mark.e2e, pytest.mark.fleet, pytest.mark.slow]
 
 
 def _wait_for_calls(fake_llm: FakeOpenAIServer, count: int) -> None:
@@ -42,9 +42,7 @@ def _use_store(config_file: Path, tmp_path: Path, url: str | None) -> None:
             f'url = "sqlite:///{tmp_path}/checkpoints.sqlite"',
             f'url = "{url}"\nkey_prefix = "lease-{uuid.uuid4().hex}"\nttl_s = 600',
         )
-    config_file.write_text(
-        text + "\n[fleet]\nlease_s = 2\n[gates]\nmutation = false\nreruns = 0\n"
-    )
+    config_file.write_text(text + "\n[fleet]\nlease_s = 2\n")
 
 
 @pytest.mark.parametrize("store", ["sqlite", "redis", "postgres"])
@@ -61,21 +59,21 @@ def test_second_resume_of_a_thread_refuses(
     elif store == "postgres":
         url = request.getfixturevalue("pg_url")
     _use_store(config_file, tmp_path, url)
+    # a run that failed (every model refused it) is there to resume
+    fake_llm.default = Reply(status=400, content="model does not exist")
+    out = tmp_path / "calc.py"
+    failed = run_cli("generate", "Add two integers.", "--out", out,
+                     "--thread-id", "twice", "--quiet", config=config_file)  # fmt: skip
+    assert failed.returncode == ExitCode.NO_MODEL, failed.stderr
+    calls = len(fake_llm.calls())
     fake_llm.script(
-        Reply(content=fenced(BUGGY_CODE), delay_s=60),  # the first run, killed
         Reply(content=fenced(BUGGY_CODE), delay_s=60),  # the first resume, held
         fenced(GOOD_CODE),
         fenced(GOOD_TESTS),
     )
-    out = tmp_path / "calc.py"
-    first = _start(config_file, "generate", "Add two integers.", "--out", out,
-                   "--thread-id", "twice", "--quiet")  # fmt: skip
-    _wait_for_calls(fake_llm, 1)
-    first.kill()
-    first.wait()
 
     holder = _start(config_file, "resume", "twice", "--quiet")
-    _wait_for_calls(fake_llm, 2)
+    _wait_for_calls(fake_llm, calls + 1)
     second = run_cli("resume", "twice", "--quiet", config=config_file)
 
     assert second.returncode == ExitCode.BUSY, second.stderr

@@ -18,7 +18,12 @@ from tests.samples import GOOD_CODE
 from tta_codegen.settings import Settings
 from tta_codegen.testing import FakeOpenAIServer, RecordedRequest, Reply
 
-pytestmark = [pytest.mark.fleet, pytest.mark.redis, pytest.mark.timeout(300)]
+pytestmark = [
+    pytest.mark.fleet,
+    pytest.mark.redis,
+    pytest.mark.slow,
+    pytest.mark.timeout(300),
+]
 
 
 def test_runs_of_a_killed_worker_finish_elsewhere(

@@ -13,7 +13,13 @@ import xmlschema
 from tests.cli_runner import cli_env, invoke_cli, run_cli
 from tests.formats.helpers import cases, check_junit, check_sarif, results_by_rule
 from tests.formats.helpers import where as location_of
-from tests.samples import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced
+from tests.samples import (
+    BUGGY_CODE,
+    GOOD_CODE,
+    GOOD_TESTS,
+    fenced,
+    with_final_checks,
+)
 
 from tta_codegen.testing import FakeOpenAIServer, Reply
 
@@ -113,6 +119,7 @@ def test_generate_junit_for_a_refined_run_and_its_saved_result(
     result_validator: jsonschema.Draft202012Validator,
 ) -> None:
     (tmp_path / ".git").mkdir()
+    with_final_checks(config_file)
     fake_llm.script(fenced(BUGGY_CODE), fenced(GOOD_CODE), fenced(GOOD_TESTS))
 
     proc = run_cli(

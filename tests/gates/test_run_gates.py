@@ -76,6 +76,19 @@ async def test_good_code_with_good_tests_passes_and_proves_itself(
     assert {"syntax", "ruff", "mypy", "bandit", "sandbox"} <= set(report.timings)
 
 
+@pytest.mark.parametrize("module", ["coverage", "pytest"])
+async def test_a_module_named_like_a_test_tool_is_the_one_imported(
+    settings: GatesSettings, sandbox: Sandbox, module: str
+) -> None:
+    code = CODE + '\nraise RuntimeError("imported")\n'
+    report = await run_gates(
+        code, None, module_name=module, settings=settings, sandbox=sandbox
+    )
+    assert [(gate, code) for gate, code, _ in blocking(report)] == [
+        ("import", "RuntimeError")
+    ]
+
+
 async def test_undefined_name_blocks_on_the_code(
     settings: GatesSettings, sandbox: Sandbox
 ) -> None:

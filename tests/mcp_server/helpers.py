@@ -1,4 +1,6 @@
-"""Drive ``tta-codegen mcp`` as a client would: the SDK's client over stdio."""
+"""Drive the MCP server as a client would, with the SDK's client: over stdio to
+a real ``tta-codegen mcp`` process, or connected in memory to the same server
+(the same tools and session, without a process start per test)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,12 @@ from typing import Any
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp_types import CallToolResult, TextContent
+from opentelemetry.trace import NoOpTracer
 from tests.cli_runner import cli_env
+
+from tta_codegen.mcp import open_server
+from tta_codegen.mcp.arguments import Workspace
+from tta_codegen.settings import Settings
 
 SECRET = "sk-or-v1-test-secret-0123456789abcdef"  # set by the config_file fixture
 
@@ -23,8 +30,8 @@ class Session:
     """A connected client plus everything the server sent back."""
 
     client: Client
-    log: Path
-    """The server's stderr."""
+    log: Path | None
+    """The server's stderr (None in memory)."""
     seen: list[str] = field(default_factory=list)
     """Every tool answer and progress message, as text."""
 
@@ -63,11 +70,11 @@ def structured(result: CallToolResult) -> dict[str, Any]:
 
 
 @asynccontextmanager
-async def mcp_session(config: Path, cwd: Path, *args: str) -> AsyncIterator[Session]:
-    """Spawn ``tta-codegen --config CONFIG mcp ARGS`` in ``cwd`` and connect."""
+async def stdio_session(config: Path, cwd: Path) -> AsyncIterator[Session]:
+    """Spawn ``tta-codegen --config CONFIG mcp`` in ``cwd`` and connect."""
     params = StdioServerParameters(
         command=sys.executable,
-        args=["-m", "tta_codegen", "--config", str(config), "mcp", *args],
+        args=["-m", "tta_codegen", "--config", str(config), "mcp"],
         env=cli_env(),
         cwd=cwd,
     )
@@ -75,3 +82,16 @@ async def mcp_session(config: Path, cwd: Path, *args: str) -> AsyncIterator[Sess
     with log.open("w") as errlog:
         async with Client(stdio_client(params, errlog=errlog)) as client:
             yield Session(client, log)
+
+
+@asynccontextmanager
+async def mcp_session(config: Path, cwd: Path) -> AsyncIterator[Session]:
+    """The server ``tta-codegen --config CONFIG mcp`` serves in ``cwd``, connected
+    in memory."""
+    settings = Settings.load(config)
+    workspace = Workspace(cwd.resolve())
+    async with (
+        open_server(settings, tracer=NoOpTracer(), workspace=workspace) as server,
+        Client(server) as client,
+    ):
+        yield Session(client, None)

@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from tests.samples import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced
+from tests.samples import (
+    BUGGY_CODE,
+    GOOD_CODE,
+    GOOD_TESTS,
+    fenced,
+    with_final_checks,
+)
 
 from tta_codegen import CodegenRequest, Settings
 from tta_codegen.api import generate
@@ -43,6 +49,7 @@ async def test_runs_read_back_from_sqlite(
     fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
 ) -> None:
     _fast_retries(config_file)
+    with_final_checks(config_file)
     settings = Settings.load(config_file)
     fake_llm.script(
         Reply(status=500),  # one failed attempt before the first answer

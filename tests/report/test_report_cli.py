@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 from tests.browser import dump_dom
 from tests.cli_runner import run_cli
-from tests.samples import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced
+from tests.samples import (
+    BUGGY_CODE,
+    GOOD_CODE,
+    GOOD_TESTS,
+    fenced,
+    with_final_checks,
+)
 
 from tta_codegen.testing import FakeOpenAIServer, Reply
 
@@ -21,6 +27,7 @@ def project(fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path) -> Pa
     """A folder where two runs wrote modules; one module was edited since."""
     folder = tmp_path / "project"
     folder.mkdir()
+    with_final_checks(config_file)
     fake_llm.script(
         Reply(content=fenced(BUGGY_CODE), cost_usd=0.02),
         Reply(content=fenced(GOOD_CODE), cost_usd=0.03),

@@ -115,6 +115,8 @@ def _choose(candidates: list[Block], target: Target, module: str) -> Block | Non
         pool = [b for b in python if _is_tests(b.text)] or python
     else:
         pool = [b for b in python if not _is_tests(b.text)] or python
+    if len(pool) == 1:
+        return pool[0]  # nothing to rank (and a long block is parsed once less)
 
     def rank(block: Block) -> tuple[bool, bool, int, int]:
         return (

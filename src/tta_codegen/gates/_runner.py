@@ -5,11 +5,12 @@ work dir and run as ``python -I -B .tta/runner.py spec.json``. It imports the
 module under test (import check), runs the tests with a per-test timeout and
 line coverage, and when asked re-runs passing tests (flakiness) and runs them
 against mutants of the module, each in a forked child, all in this one process
-start. Results go to the JSON file named in the spec, rewritten in place after
-each phase (the sandbox may bind that file from the host, so it is never
-replaced) so a wall-clock kill still leaves what was done. A test or an import
-that fails on a full disk (ENOSPC, EDQUOT) or a too-large file (EFBIG) is marked
-with which limit it hit.
+start; pytest and coverage are loaded only when there are tests (a check of the
+module alone needs neither). Results go to the JSON file named in the spec,
+rewritten in place after each phase (the sandbox may bind that file from the
+host, so it is never replaced) so a wall-clock kill still leaves what was done.
+A test or an import that fails on a full disk (ENOSPC, EDQUOT) or a too-large
+file (EFBIG) is marked with which limit it hit.
 """
 
 from __future__ import annotations
@@ -25,13 +26,12 @@ import sys
 import tempfile
 import time
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pytest
 
 os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-
-import coverage  # noqa: E402
-import pytest  # noqa: E402
-import pytest_timeout  # type: ignore[import-untyped]  # noqa: E402, F401
 
 CWD = os.getcwd()
 sys.path.insert(0, CWD)
@@ -135,6 +135,8 @@ class Collector:
     def pytest_exception_interact(
         self, node: Any, call: pytest.CallInfo[Any], report: Any
     ) -> None:
+        import pytest  # noqa: PLC0415 - loaded once there are tests
+
         if not isinstance(report, pytest.TestReport) or call.excinfo is None:
             return
         limit = disk_limit(call.excinfo.value, self.free_before)
@@ -192,17 +194,31 @@ def import_check() -> bool:
     return True
 
 
+def load_test_tools() -> None:
+    """Import pytest, coverage and pytest-timeout from the runner's environment,
+    never from the work dir (the module under test may be ``coverage.py``)."""
+    sys.path.remove(CWD)
+    try:
+        import coverage  # noqa: F401, PLC0415 - ~0.2 s, only when tests will run
+        import pytest  # noqa: F401, PLC0415
+        import pytest_timeout  # type: ignore[import-untyped]  # noqa: F401, PLC0415
+    finally:
+        sys.path.insert(0, CWD)
+
+
 def check() -> None:
+    if not SPEC["tests"]:
+        import_check()
+        return
+    load_test_tools()
+    import coverage  # noqa: PLC0415 - loaded above
+    import pytest  # noqa: PLC0415
+
     module_file = os.path.join(CWD, SPEC["module"] + ".py")
-    cov = None
-    if SPEC["tests"]:
-        cov = coverage.Coverage(
-            data_file=None, include=[module_file], config_file=False
-        )
-        cov.start()
-    if not import_check() or not SPEC["tests"]:
-        if cov is not None:
-            cov.stop()
+    cov = coverage.Coverage(data_file=None, include=[module_file], config_file=False)
+    cov.start()
+    if not import_check():
+        cov.stop()
         return
     save()
     collector = Collector()
@@ -214,7 +230,6 @@ def check() -> None:
         "collect_errors": collector.collect_errors,
         "duration": time.monotonic() - started,
     }
-    assert cov is not None
     cov.stop()
     _, statements, _, missing, _ = cov.analysis2(module_file)
     total = len(statements)
@@ -260,6 +275,8 @@ def reruns(timeout: float) -> None:
         out = f".tta/rerun{index}.json"
 
         def body(out: str = out) -> int:
+            import pytest  # noqa: PLC0415 - loaded by check() already
+
             forget_workdir_modules()
             collector = Collector()
             code = pytest.main(pytest_args([]), plugins=[collector])
@@ -282,6 +299,8 @@ def mutants(timeout: float) -> None:
     for mutant in SPEC["mutants"]:
 
         def body(path: str = mutant["file"]) -> int:
+            import pytest  # noqa: PLC0415 - loaded by check() already
+
             forget_workdir_modules()
             spec = importlib.util.spec_from_file_location(SPEC["module"], path)
             assert spec is not None and spec.loader is not None

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import hashlib
 import json
 import sys
 import warnings
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -122,12 +124,67 @@ async def ruff_gate(
     return findings
 
 
+_MYPY_MEMO: OrderedDict[str, list[Finding]] = OrderedDict()
+_MYPY_MEMO_SIZE = 256
+
+
+def _imported_names(source: str) -> set[str]:
+    """Top-level module names ``source`` imports (empty when it does not parse)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def _mypy_key(workdir: Path, path: str) -> str:
+    """What decides mypy's verdict on the single module ``path``: its text and
+    the text of every module beside it that it imports, directly or not (with
+    ``--follow-imports=silent`` mypy reads nothing else of the folder)."""
+    siblings = {p.stem: p for p in workdir.glob("*.py")}
+    digest = hashlib.sha256()
+    todo, seen = [Path(path).stem], set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in siblings:
+            continue
+        seen.add(name)
+        text = siblings[name].read_text(encoding="utf-8", errors="replace")
+        digest.update(f"{name}\0{len(text)}\0{text}".encode())
+        todo.extend(_imported_names(text))
+    return digest.hexdigest()
+
+
 async def mypy_gate(
     workdir: Path, path: str | Sequence[str], cache_dir: Path, timeout_s: float
 ) -> list[Finding]:
     """mypy (non-strict, warm cache) on one file or several; blocking only for
-    ``MYPY_BLOCKING`` codes."""
-    paths = [path] if isinstance(path, str) else list(path)
+    ``MYPY_BLOCKING`` codes. A single module checked before in this process
+    with the same text (and the same imported neighbours) is not checked again:
+    the final validate of a run re-checks the code its previous validate saw."""
+    if not isinstance(path, str):
+        return await _run_mypy(workdir, list(path), cache_dir, timeout_s)
+    key = _mypy_key(workdir, path)
+    if key in _MYPY_MEMO:
+        _MYPY_MEMO.move_to_end(key)
+        return list(_MYPY_MEMO[key])
+    findings = await _run_mypy(workdir, [path], cache_dir, timeout_s)
+    if not any(f.code == "tool-error" for f in findings):
+        _MYPY_MEMO[key] = list(findings)
+        if len(_MYPY_MEMO) > _MYPY_MEMO_SIZE:
+            _MYPY_MEMO.popitem(last=False)
+    return findings
+
+
+async def _run_mypy(
+    workdir: Path, paths: list[str], cache_dir: Path, timeout_s: float
+) -> list[Finding]:
     config = workdir / "mypy.ini"
     config.write_text("[mypy]\n")
     cache_dir.mkdir(parents=True, exist_ok=True)

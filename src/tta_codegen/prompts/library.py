@@ -34,6 +34,7 @@ from pydantic import ValidationError
 from tta_codegen.errors import TemplateError
 from tta_codegen.prompts._model import PromptTemplate, RenderedPrompt, type_ok
 from tta_codegen.utf8 import decode_utf8
+from tta_codegen.yaml_text import load_yaml
 
 __all__ = ["BUILTIN_DIR", "PromptLibrary", "fenced", "parse_var_assignments"]
 
@@ -65,13 +66,9 @@ def _environment() -> SandboxedEnvironment:
     return env
 
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader when PyYAML has it (about ten times faster)."""
-
-
 def _read_yaml(path: Path) -> object:
     text = decode_utf8(path.read_bytes(), f"template {path}", TemplateError)
-    return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506
+    return load_yaml(text)
 
 
 def _load_file(path: Path) -> PromptTemplate:

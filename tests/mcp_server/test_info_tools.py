@@ -1,4 +1,4 @@
-"""validate, list_templates and list_models through a stdio MCP session."""
+"""validate, list_templates and list_models through an MCP client session."""
 
 from __future__ import annotations
 

@@ -1,11 +1,18 @@
-"""Bad arguments give one-line tool errors; no secret reaches any output."""
+"""Bad arguments give one-line tool errors (in memory); no secret reaches any
+output, the server's stderr included (a real stdio process)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from tests.mcp_server.helpers import SECRET, mcp_session, structured, text_of
+from tests.mcp_server.helpers import (
+    SECRET,
+    mcp_session,
+    stdio_session,
+    structured,
+    text_of,
+)
 
 from tta_codegen.testing import FakeOpenAIServer, Reply
 
@@ -42,7 +49,7 @@ async def test_the_api_key_appears_in_no_tool_output(
     fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
 ) -> None:
     fake_llm.default = Reply(status=401, content=f"{SECRET} is not a valid key")
-    async with mcp_session(config_file, tmp_path) as session:
+    async with stdio_session(config_file, tmp_path) as session:
         failed = structured(
             await session.call("generate", [], task="Add two integers.", wait_s=120)
         )
@@ -59,4 +66,5 @@ async def test_the_api_key_appears_in_no_tool_output(
     assert len(session.seen) > 10
     for text in session.seen:
         assert SECRET not in text
+    assert session.log is not None
     assert SECRET not in session.log.read_text()

@@ -1,4 +1,5 @@
-"""generate, resume and run_status through a real stdio MCP session."""
+"""generate, edit, resume and run_status through an MCP client session: the
+first test over stdio to a real ``tta-codegen mcp`` process, the rest in memory."""
 
 from __future__ import annotations
 
@@ -6,8 +7,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from tests.mcp_server.helpers import mcp_session, structured
-from tests.samples import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced
+from tests.mcp_server.helpers import mcp_session, stdio_session, structured
+from tests.samples import (
+    BUGGY_CODE,
+    GOOD_CODE,
+    GOOD_TESTS,
+    REFINED_RUN_NODES,
+    fenced,
+)
 
 from tta_codegen.testing import FakeOpenAIServer, RecordedRequest, Reply
 
@@ -27,7 +34,7 @@ TOOLS = {
 async def test_lists_the_tools_with_their_schemas(
     config_file: Path, tmp_path: Path
 ) -> None:
-    async with mcp_session(config_file, tmp_path) as session:
+    async with stdio_session(config_file, tmp_path) as session:
         tools = {t.name: t for t in (await session.client.list_tools()).tools}
 
     assert set(tools) == TOOLS
@@ -59,18 +66,7 @@ async def test_generate_reports_progress_per_node_and_writes_the_files(
     assert report["code"] is None  # it is in the file
     assert report["usage"]["input_tokens"] > 0
     started = [m.split()[0] for m in progress if " started " in m]
-    assert started == [
-        "select_model",
-        "build_context",
-        "route",
-        "generate",
-        "validate",
-        "refine",
-        "validate",
-        "generate_tests",
-        "validate",
-        "write_output",
-    ]
+    assert started == REFINED_RUN_NODES
     assert progress[0] == "select_model started (round 0)"
     assert progress[1].startswith("select_model finished in ")
     # the round counts refinements done: validate after refine is round 1
