@@ -55,6 +55,7 @@ from tta_codegen.state import (
     RunStatus,
     usage_of,
 )
+from tta_codegen.task_size import bounded_task
 from tta_codegen.telemetry.spans import run_span, span_ids
 
 __all__ = ["Codegen", "new_thread_id"]
@@ -293,6 +294,7 @@ class Codegen:
     ) -> tuple[CodegenState | Command[Any] | None, tuple[str, str] | None]:
         gateway = self.resources.gateway
         if request is not None:
+            bounded_task(request.task, self.settings)
             gateway.require_callable(request.model)
             gateway.require_prompt_fits(
                 request.task + (request.existing_tests or ""), request.model

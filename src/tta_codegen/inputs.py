@@ -12,6 +12,7 @@ from tta_codegen.naming import tests_file_name
 from tta_codegen.prompts import PromptLibrary, parse_var_assignments
 from tta_codegen.settings import Settings
 from tta_codegen.state import CodegenRequest, ReviewDecision
+from tta_codegen.task_size import bounded_task
 from tta_codegen.utf8 import decode_utf8
 
 __all__ = ["build_edit_request", "build_request", "repository_root", "review_decision"]
@@ -68,18 +69,6 @@ def _read(path: Path, option: str) -> str:
     return decode_utf8(data, f"{option} {path}")
 
 
-def _bounded_task(task: str, settings: Settings) -> str:
-    size = len(task.encode("utf-8", "surrogateescape"))
-    limit = settings.generation.max_task_bytes
-    if size > limit:
-        raise InputError(
-            f"the task is {size} bytes, more than generation.max_task_bytes = {limit}",
-            hint="shorten it (put code in --context instead), or raise "
-            "[generation] max_task_bytes",
-        )
-    return task
-
-
 def build_request(
     settings: Settings,
     *,
@@ -119,7 +108,7 @@ def build_request(
             hint="e.g. tta-codegen generate 'a token-bucket rate limiter' "
             "--out rate_limiter.py",
         )
-    _bounded_task(task, settings)
+    bounded_task(task, settings)
     if model is not None:
         Catalog(settings).get(model)  # InputError naming close matches
     module_name = "generated"
@@ -216,7 +205,7 @@ def build_edit_request(
             "the task is empty: say what to change",
             hint="e.g. tta-codegen edit 'rename price() to unit_price()' shop/*.py",
         )
-    _bounded_task(task, settings)
+    bounded_task(task, settings)
     if not files:
         raise InputError("name the files the run may change")
     resolved = [f.resolve() for f in files]

@@ -3,11 +3,15 @@ input: exit 2 with one line, before a thread or anything else is stored."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 from tests.cli_runner import run_cli
 
+from tta_codegen import CodegenRequest, Settings
+from tta_codegen.api import generate
+from tta_codegen.errors import InputError
 from tta_codegen.testing import FakeOpenAIServer
 
 pytestmark = pytest.mark.e2e
@@ -72,3 +76,20 @@ def test_a_huge_task_in_a_batch_file_is_refused_before_anything_is_stored(
     assert not store.exists() or store.stat().st_size < 1_000_000
     listing = run_cli("runs", "list", config=config_file)
     assert "huge" not in listing.stdout
+
+
+async def test_the_python_api_refuses_a_huge_task_before_anything_is_stored(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    settings = Settings.load(config_file)
+    request = CodegenRequest(
+        task="Add two integers. " + "x" * 300_000,
+        module_name="calc",
+        out_path=str(tmp_path / "calc.py"),
+    )
+    with pytest.raises(InputError, match="more than generation.max_task_bytes"):
+        await generate(request, settings=settings, thread_id="huge")
+    assert fake_llm.calls() == []
+    # the CLI runs its own event loop: from a thread, as another process would
+    shown = await asyncio.to_thread(run_cli, "runs", "show", "huge", config=config_file)
+    assert shown.returncode == 2 and "no run with thread id 'huge'" in shown.stderr

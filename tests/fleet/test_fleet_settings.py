@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import redis
 from tests.cli_runner import run_cli
 
 from tta_codegen.errors import ConfigError
@@ -66,3 +67,16 @@ def test_watch_and_cancel_of_an_unknown_run(
         done = run_cli("runs", command, "nope", config=config_file)
         assert done.returncode == 2
         assert "no fleet run with thread id 'nope'" in done.stderr
+
+
+@pytest.mark.redis
+def test_celery_variables_in_the_environment_do_not_move_the_broker(
+    fleet_config: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nowhere = "redis://127.0.0.1:9/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", nowhere)
+    monkeypatch.setenv("CELERY_BROKER_WRITE_URL", nowhere)
+    done = run_cli("submit", "Add two integers.", config=fleet_config)
+    assert done.returncode == 0, done.stderr
+    queue = Settings.load(fleet_config).fleet.queue
+    assert redis.Redis.from_url(redis_url).llen(queue) == 1

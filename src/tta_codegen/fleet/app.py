@@ -59,5 +59,13 @@ def make_app(settings: Settings) -> Celery:
 
 
 def send_run(app: Celery, settings: Settings, thread_id: str) -> None:
-    """Queue one turn of ``thread_id`` (what to run is in its record)."""
-    app.send_task(TASK_NAME, args=[thread_id], queue=settings.fleet.queue)
+    """Queue one turn of ``thread_id`` (what to run is in its record), on
+    ``fleet.broker_url``: Celery would otherwise let ``CELERY_BROKER_URL`` or
+    ``CELERY_BROKER_WRITE_URL`` in the environment win over it."""
+    with app.connection_for_write(broker_url(settings)) as connection:
+        app.send_task(
+            TASK_NAME,
+            args=[thread_id],
+            queue=settings.fleet.queue,
+            connection=connection,
+        )

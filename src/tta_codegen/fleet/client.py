@@ -21,6 +21,7 @@ from tta_codegen.fleet.wire import event_from_wire
 from tta_codegen.result import RunResult
 from tta_codegen.settings import Settings
 from tta_codegen.state import CodegenRequest, ReviewDecision
+from tta_codegen.task_size import bounded_task
 
 __all__ = ["FleetRun", "cancel_run", "submit_run", "watch_run"]
 
@@ -56,6 +57,8 @@ async def submit_run(
     from tta_codegen.fleet.app import make_app, send_run  # noqa: PLC0415
 
     settings = fleet_settings(settings)
+    if request is not None:
+        bounded_task(request.task, settings)
     try:
         async with open_records(settings) as records:
             existing = await records.get(thread_id)
