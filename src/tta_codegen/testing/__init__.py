@@ -8,18 +8,14 @@ faults and a record of every request: point any OpenAI-compatible client at
 ``server.base_url``.
 """
 
-from tta_codegen.testing.fake_openai import (
-    FakeOpenAIServer,
-    RecordedRequest,
-    Reply,
-    SentStream,
-)
+from tta_codegen.testing.fake_openai import FakeOpenAIServer
 from tta_codegen.testing.function_model import (
     AnswerFunction,
     CallInfo,
     FunctionChatModel,
     RecordedCall,
 )
+from tta_codegen.testing.openai_wire import RecordedRequest, Reply, SentStream
 
 __all__ = [
     "AnswerFunction",
