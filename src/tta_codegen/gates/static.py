@@ -125,6 +125,7 @@ async def ruff_gate(
 
 
 _MYPY_MEMO: OrderedDict[str, list[Finding]] = OrderedDict()
+"""mypy's findings by ``_mypy_key``, oldest first; the oldest go beyond the size."""
 _MYPY_MEMO_SIZE = 256
 
 
@@ -171,9 +172,9 @@ async def mypy_gate(
     if not isinstance(path, str):
         return await _run_mypy(workdir, list(path), cache_dir, timeout_s)
     key = _mypy_key(workdir, path)
-    if key in _MYPY_MEMO:
-        _MYPY_MEMO.move_to_end(key)
-        return list(_MYPY_MEMO[key])
+    known = _MYPY_MEMO.get(key)  # one lookup: safe beside runs on other threads
+    if known is not None:
+        return list(known)
     findings = await _run_mypy(workdir, [path], cache_dir, timeout_s)
     if not any(f.code == "tool-error" for f in findings):
         _MYPY_MEMO[key] = list(findings)
