@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import importlib
 import importlib.util
 import json
@@ -196,7 +197,10 @@ def import_check() -> bool:
 
 def load_test_tools() -> None:
     """Import pytest, coverage and pytest-timeout from the runner's environment,
-    never from the work dir (the module under test may be ``coverage.py``)."""
+    never from the work dir (the module under test may be ``coverage.py``), then
+    freeze what they built out of the garbage collector's sight: each collection
+    during and after the tests (pytest runs two per session, in every forked
+    re-run and mutant too) then skips their tens of thousands of objects."""
     sys.path.remove(CWD)
     try:
         import coverage  # noqa: F401, PLC0415 - ~0.2 s, only when tests will run
@@ -204,6 +208,7 @@ def load_test_tools() -> None:
         import pytest_timeout  # type: ignore[import-untyped]  # noqa: F401, PLC0415
     finally:
         sys.path.insert(0, CWD)
+    gc.freeze()
 
 
 def check() -> None:

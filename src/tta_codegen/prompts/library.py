@@ -18,6 +18,7 @@ import difflib
 import json
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -53,6 +54,7 @@ def fenced(text: str, language: str = "") -> str:
     return f"{fence}{language}\n{text.rstrip()}\n{fence}"
 
 
+@cache
 def _environment() -> SandboxedEnvironment:
     # Prompts are plain text, not HTML: escaping would corrupt code.
     env = SandboxedEnvironment(
@@ -139,6 +141,28 @@ def parse_var_assignments(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def _read_folder(folder: Path) -> tuple[list[PromptTemplate], dict[str, int]]:
+    """Every template file under ``folder``, in path order, and its pins."""
+    found = [
+        _load_file(path)
+        for path in sorted(folder.rglob("*.yaml"))
+        if not (path.name == "registry.yaml" and path.parent == folder)
+    ]
+    return found, _registry_pins(folder)
+
+
+@cache
+def _builtin_folder() -> tuple[list[PromptTemplate], dict[str, int]]:
+    """The package's own templates and pins, read once per process (callers
+    copy what they change)."""
+    return _read_folder(BUILTIN_DIR)
+
+
+_COMPILED: dict[str, _Compiled] = {}
+"""Templates compiled by the process's one environment, by their whole content:
+each is compiled once per process, whichever session renders it."""
+
+
 def _registry_pins(folder: Path) -> dict[str, int]:
     path = folder / "registry.yaml"
     if not path.is_file():
@@ -190,8 +214,6 @@ class PromptLibrary:
     ) -> None:
         self._templates = dict(templates)
         self._pins = dict(pins)
-        self._env = _environment()
-        self._compiled: dict[tuple[str, str], _Compiled] = {}
 
     @classmethod
     def load(cls, extra_dirs: Sequence[Path] = ()) -> PromptLibrary:
@@ -199,22 +221,20 @@ class PromptLibrary:
 
         A template of the user's folders is checked whole here (syntax and
         variables), so a mistake shows before any run; a built-in one, which the
-        test suite checks, when it is first rendered."""
-        templates: dict[tuple[str, int], PromptTemplate] = {}
-        pins: dict[str, int] = {}
+        test suite checks, when it is first rendered. The built-ins ship with the
+        package: they are read once per process."""
+        builtin, pins = _builtin_folder()
+        templates = {(t.name, t.version): t for t in builtin}
+        pins = dict(pins)
         users: list[PromptTemplate] = []
-        for folder in (BUILTIN_DIR, *extra_dirs):
-            folder = Path(folder).expanduser()
+        for extra in extra_dirs:
+            folder = Path(extra).expanduser()
             if not folder.is_dir():
                 raise TemplateError(f"template folder not found: {folder}")
-            for path in sorted(folder.rglob("*.yaml")):
-                if path.name == "registry.yaml" and path.parent == folder:
-                    continue
-                template = _load_file(path)
-                templates[(template.name, template.version)] = template
-                if folder != BUILTIN_DIR:
-                    users.append(template)
-            pins.update(_registry_pins(folder))
+            found, folder_pins = _read_folder(folder)
+            templates.update({(t.name, t.version): t for t in found})
+            users.extend(found)
+            pins.update(folder_pins)
         for name, version in pins.items():
             if (name, version) not in templates:
                 raise TemplateError(
@@ -226,10 +246,11 @@ class PromptLibrary:
         return library
 
     def _compiled_form(self, template: PromptTemplate) -> _Compiled:
-        key = (template.id, template.source)
-        if key not in self._compiled:
-            self._compiled[key] = _compile(template, self._env)
-        return self._compiled[key]
+        key = template.model_dump_json()
+        compiled = _COMPILED.get(key)
+        if compiled is None:
+            compiled = _COMPILED[key] = _compile(template, _environment())
+        return compiled
 
     def check(self) -> None:
         """Compile every version of every template (TemplateError on the first
