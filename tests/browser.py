@@ -66,8 +66,18 @@ def screenshot(
     url: str, out: Path, *, size: tuple[int, int] = (1280, 900), budget_ms: int = 3000
 ) -> Path:
     """A PNG of the page at ``size``; also copied to $TTA_CODEGEN_SCREENSHOTS."""
-    _run(
+    dom_and_screenshot(url, out, size=size, budget_ms=budget_ms)
+    return out
+
+
+def dom_and_screenshot(
+    url: str, out: Path, *, size: tuple[int, int] = (1280, 900), budget_ms: int = 3000
+) -> str:
+    """The page's DOM, and a PNG of it at ``size`` (also copied to
+    $TTA_CODEGEN_SCREENSHOTS), from one start of Chromium."""
+    dom = _run(
         url,
+        "--dump-dom",
         f"--screenshot={out}",
         f"--window-size={size[0]},{size[1]}",
         budget_ms=budget_ms,
@@ -76,4 +86,4 @@ def screenshot(
     keep = os.environ.get("TTA_CODEGEN_SCREENSHOTS")
     if keep:
         shutil.copy(out, Path(keep) / out.name)
-    return out
+    return dom

@@ -127,3 +127,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             f"\nTTA_CODEGEN_NO_SKIPS: {len(skipped)} test(s) skipped: {names}", red=True
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files with ``slow`` tests run first: xdist's ``loadfile`` deals files to
+    its processes in collection order, so the long ones start early and the
+    many short ones fill in at the end instead of one process finishing alone."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)

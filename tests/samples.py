@@ -45,6 +45,13 @@ def fenced(code: str, prose: str = "Here is the module:") -> str:
     return f"{prose}\n\n```python\n{code}```\n\nLet me know if you need changes."
 
 
+def retry_at_once(config: Path) -> None:
+    """Retry a failed call without waiting, in a config made by the
+    ``config_file`` fixture (the backoff's delays are checked with a recorded
+    sleep in tests/models)."""
+    config.write_text(config.read_text() + "\n[routing]\nbackoff_initial_s = 0\n")
+
+
 def with_final_checks(config: Path) -> None:
     """Turn the final validate's re-runs and mutants back on in a config made by
     the ``config_file`` fixture (which turns them off)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from tests.cli_runner import run_cli
-from tests.samples import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced
+from tests.samples import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced, retry_at_once
 
 from tta_codegen import CodegenRequest, Settings, api
 from tta_codegen.errors import NoUsableModelError
@@ -91,6 +91,7 @@ def test_a_dead_model_is_paid_for_once_per_run(
     fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
 ) -> None:
     dead, alive = "deepseek/deepseek-chat-v3.1:free", "qwen/qwen3-coder:free"
+    retry_at_once(config_file)
     fake_llm.default = Reply(status=500)
     fake_llm.script(
         fenced(BUGGY_CODE), fenced(GOOD_CODE), fenced(GOOD_TESTS), model=alive
@@ -117,6 +118,7 @@ def test_a_pinned_model_never_falls_back(
     fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
 ) -> None:
     pinned = "qwen/qwen3-coder:free"
+    retry_at_once(config_file)
     fake_llm.script(
         Reply(status=500), Reply(status=500), Reply(status=500), model=pinned
     )

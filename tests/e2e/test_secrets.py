@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from tests.cli_runner import run_cli
-from tests.samples import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced
+from tests.samples import BUGGY_CODE, GOOD_CODE, GOOD_TESTS, fenced, retry_at_once
 
 from tta_codegen.testing import FakeOpenAIServer, Reply
 
@@ -18,6 +18,7 @@ SECRET = "sk-or-v1-test-secret-0123456789abcdef"  # set by the config_file fixtu
 def test_the_key_is_sent_to_the_provider_and_nowhere_else(
     fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
 ) -> None:
+    retry_at_once(config_file)
     fake_llm.script(
         fenced(BUGGY_CODE),
         Reply(status=500, content=f"upstream said: invalid key {SECRET}"),

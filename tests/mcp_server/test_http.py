@@ -42,12 +42,13 @@ def http_server(config_file: Path, tmp_path: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}/mcp"
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                httpx.get(url, timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        with httpx.Client(timeout=1) as client:  # one TLS store load, not one a poll
+            while time.monotonic() < deadline and proc.poll() is None:
+                try:
+                    client.get(url)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
         assert proc.poll() is None, proc.communicate()[1]
         yield url
     finally:
@@ -94,15 +95,7 @@ def test_refused_binds_exit_2_with_one_line(
     config_file: Path, args: list[str], token: str | None, message: str
 ) -> None:
     env = {"TTA_CODEGEN_MCP_TOKEN": token} if token else {}
-    proc = subprocess.run(
-        cli_command("mcp", *args, config=config_file),
-        env=cli_env(env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
+    proc = run_cli("mcp", *args, config=config_file, env=env)
     assert proc.returncode == 2, proc.stderr
     assert message in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr

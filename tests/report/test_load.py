@@ -12,6 +12,7 @@ from tests.samples import (
     GOOD_CODE,
     GOOD_TESTS,
     fenced,
+    retry_at_once,
     with_final_checks,
 )
 
@@ -34,12 +35,6 @@ def _request(tmp_path: Path, **extra: object) -> CodegenRequest:
     )
 
 
-def _fast_retries(config_file: Path) -> None:
-    config_file.write_text(
-        config_file.read_text() + "\n[routing]\nbackoff_initial_s = 0.01\n"
-    )
-
-
 async def _load(settings: Settings, since: datetime | None = None) -> LoadedRuns:
     async with open_configured_checkpointer(settings.checkpoints) as saver:
         return await load_records(saver, since=since)
@@ -48,7 +43,7 @@ async def _load(settings: Settings, since: datetime | None = None) -> LoadedRuns
 async def test_runs_read_back_from_sqlite(
     fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
 ) -> None:
-    _fast_retries(config_file)
+    retry_at_once(config_file)
     with_final_checks(config_file)
     settings = Settings.load(config_file)
     fake_llm.script(

@@ -38,13 +38,24 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def server(tmp_path: Path, fake_llm: FakeOpenAIServer) -> Iterator[str]:
-    """`langgraph dev` on loopback, its provider pointed at the fake LLM."""
+@pytest.fixture(scope="module")
+def fake_llm() -> Iterator[FakeOpenAIServer]:
+    """One fake LLM for the module's server, answering by prompt."""
+    with FakeOpenAIServer() as server:
+        server.responder = _answer
+        yield server
+
+
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, fake_llm: FakeOpenAIServer
+) -> Iterator[str]:
+    """`langgraph dev` on loopback, its provider pointed at the fake LLM; one
+    server for the module (each test works on threads of its own)."""
     binary = LANGGRAPH
     if not binary.exists():
         pytest.skip("langgraph-cli is not installed (the dev dependency group has it)")
-    fake_llm.responder = _answer
+    tmp_path = tmp_path_factory.mktemp("langgraph-dev")
     config = tmp_path / "tta-codegen.toml"
     config.write_text(
         f'[providers.openrouter]\nbase_url = "{fake_llm.base_url}"\n'
