@@ -9,13 +9,17 @@ from __future__ import annotations
 import ast
 import asyncio
 import hashlib
+import importlib.metadata
 import json
+import logging
 import sys
 import warnings
 from collections import OrderedDict
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
+from tta_codegen.files import atomic_write
 from tta_codegen.findings import Finding, Severity, Target
 from tta_codegen.processes import run_process
 
@@ -37,6 +41,8 @@ RUFF_ADVISORY = ("F", "E", "W", "I", "B", "C4", "UP", "SIM")
 MYPY_BLOCKING = frozenset({"name-defined", "call-arg", "misc-syntax", "syntax"})
 """mypy error codes that block (definite runtime errors); the rest is advice.
 Chosen on HumanEval: none of them fires on a correct solution."""
+log = logging.getLogger(__name__)
+
 BANDIT_SEVERITY: dict[str, Severity] = {
     "HIGH": "warning",
     "MEDIUM": "warning",
@@ -144,12 +150,22 @@ def _imported_names(source: str) -> set[str]:
     return names
 
 
+@cache
+def _mypy_version() -> str:
+    """The installed mypy's version: part of every verdict's key."""
+    try:
+        return importlib.metadata.version("mypy")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def _mypy_key(workdir: Path, path: str) -> str:
-    """What decides mypy's verdict on the single module ``path``: its text and
-    the text of every module beside it that it imports, directly or not (with
-    ``--follow-imports=silent`` mypy reads nothing else of the folder)."""
+    """What decides mypy's verdict on the single module ``path`` (the flags are
+    fixed): mypy's version, the module's text and the text of every module
+    beside it that it imports, directly or not (with ``--follow-imports=silent``
+    mypy reads nothing else of the folder)."""
     siblings = {p.stem: p for p in workdir.glob("*.py")}
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"mypy {_mypy_version()}\0".encode())
     todo, seen = [Path(path).stem], set()
     while todo:
         name = todo.pop()
@@ -166,21 +182,54 @@ async def mypy_gate(
     workdir: Path, path: str | Sequence[str], cache_dir: Path, timeout_s: float
 ) -> list[Finding]:
     """mypy (non-strict, warm cache) on one file or several; blocking only for
-    ``MYPY_BLOCKING`` codes. A single module checked before in this process
-    with the same text (and the same imported neighbours) is not checked again:
-    the final validate of a run re-checks the code its previous validate saw."""
+    ``MYPY_BLOCKING`` codes. A single module checked before with the same text
+    (and the same imported neighbours) and the same mypy is not checked again:
+    its verdict is kept in this process and in ``cache_dir`` beside mypy's own
+    cache, so a run's final validate, a resumed run, another worker or another
+    CLI process reuse it."""
     if not isinstance(path, str):
         return await _run_mypy(workdir, list(path), cache_dir, timeout_s)
     key = _mypy_key(workdir, path)
     known = _MYPY_MEMO.get(key)  # one lookup: safe beside runs on other threads
     if known is not None:
         return list(known)
+    known = _read_verdict(cache_dir, key)
+    if known is not None:
+        _remember(key, known)
+        return list(known)
     findings = await _run_mypy(workdir, [path], cache_dir, timeout_s)
     if not any(f.code == "tool-error" for f in findings):
-        _MYPY_MEMO[key] = list(findings)
-        if len(_MYPY_MEMO) > _MYPY_MEMO_SIZE:
-            _MYPY_MEMO.popitem(last=False)
+        _remember(key, findings)
+        _write_verdict(cache_dir, key, findings)
     return findings
+
+
+def _remember(key: str, findings: list[Finding]) -> None:
+    _MYPY_MEMO[key] = list(findings)
+    if len(_MYPY_MEMO) > _MYPY_MEMO_SIZE:
+        _MYPY_MEMO.popitem(last=False)
+
+
+def _verdict_file(cache_dir: Path, key: str) -> Path:
+    return cache_dir / "tta-verdicts" / f"{key}.json"
+
+
+def _read_verdict(cache_dir: Path, key: str) -> list[Finding] | None:
+    """A verdict an earlier check wrote, or None (absent or unreadable: then
+    mypy runs and writes it again)."""
+    try:
+        items = json.loads(_verdict_file(cache_dir, key).read_bytes())
+        return [Finding.model_validate(item) for item in items]
+    except (OSError, ValueError):
+        return None
+
+
+def _write_verdict(cache_dir: Path, key: str, findings: list[Finding]) -> None:
+    data = json.dumps([f.model_dump(exclude={"fingerprint"}) for f in findings])
+    try:
+        atomic_write(_verdict_file(cache_dir, key), data)
+    except OSError as exc:  # a cache: the check itself succeeded
+        log.warning("cannot keep mypy's verdict in %s: %s", cache_dir, exc)
 
 
 async def _run_mypy(
