@@ -111,8 +111,13 @@ def test_another_process_reuses_the_verdict_and_a_damaged_one_is_checked_again(
     assert not checked.exists()  # mypy did not run
 
     (verdict,) = (cache / "tta-verdicts").iterdir()
-    verdict.write_text("[{not json")
-    third = check_in_new_process(folder(tmp_path, "third", {"calc.py": code}), cache)
-    assert third == first
-    assert checked.is_dir()  # mypy ran, and the verdict is whole again
-    assert json.loads(verdict.read_text())[0]["code"] == "return-value"
+    for damage in ("[{not json", "5", '[{"gate": "mypy"}]'):  # cut short, wrong shape
+        verdict.write_text(damage)
+        shutil.rmtree(checked, ignore_errors=True)
+        again = check_in_new_process(
+            folder(tmp_path, "again", {"calc.py": code}), cache
+        )
+        assert again == first
+        assert checked.is_dir()  # mypy ran, and the verdict is whole again
+        assert json.loads(verdict.read_text())[0]["code"] == "return-value"
+        shutil.rmtree(tmp_path / "again")

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+from pydantic import TypeAdapter
+
 from tta_codegen.files import atomic_write
 from tta_codegen.findings import Finding, Severity, Target
 from tta_codegen.processes import run_process
@@ -33,6 +35,8 @@ __all__ = [
     "syntax_gate",
 ]
 
+log = logging.getLogger(__name__)
+
 RUFF_BLOCKING = ("E9", "F63", "F7", "F82")
 """Ruff rules that block: syntax/IO errors, invalid comparisons and asserts,
 statements outside their context, undefined names."""
@@ -41,8 +45,6 @@ RUFF_ADVISORY = ("F", "E", "W", "I", "B", "C4", "UP", "SIM")
 MYPY_BLOCKING = frozenset({"name-defined", "call-arg", "misc-syntax", "syntax"})
 """mypy error codes that block (definite runtime errors); the rest is advice.
 Chosen on HumanEval: none of them fires on a correct solution."""
-log = logging.getLogger(__name__)
-
 BANDIT_SEVERITY: dict[str, Severity] = {
     "HIGH": "warning",
     "MEDIUM": "warning",
@@ -133,6 +135,8 @@ async def ruff_gate(
 _MYPY_MEMO: OrderedDict[str, list[Finding]] = OrderedDict()
 """mypy's findings by ``_mypy_key``, oldest first; the oldest go beyond the size."""
 _MYPY_MEMO_SIZE = 256
+_VERDICT = TypeAdapter(list[Finding])
+"""A verdict file: the findings as JSON (their fingerprints are recomputed)."""
 
 
 def _imported_names(source: str) -> set[str]:
@@ -218,16 +222,14 @@ def _read_verdict(cache_dir: Path, key: str) -> list[Finding] | None:
     """A verdict an earlier check wrote, or None (absent or unreadable: then
     mypy runs and writes it again)."""
     try:
-        items = json.loads(_verdict_file(cache_dir, key).read_bytes())
-        return [Finding.model_validate(item) for item in items]
-    except (OSError, ValueError):
+        return _VERDICT.validate_json(_verdict_file(cache_dir, key).read_bytes())
+    except (OSError, ValueError):  # pydantic's ValidationError is a ValueError
         return None
 
 
 def _write_verdict(cache_dir: Path, key: str, findings: list[Finding]) -> None:
-    data = json.dumps([f.model_dump(exclude={"fingerprint"}) for f in findings])
     try:
-        atomic_write(_verdict_file(cache_dir, key), data)
+        atomic_write(_verdict_file(cache_dir, key), _VERDICT.dump_json(findings))
     except OSError as exc:  # a cache: the check itself succeeded
         log.warning("cannot keep mypy's verdict in %s: %s", cache_dir, exc)
 
