@@ -45,11 +45,15 @@ def fenced(code: str, prose: str = "Here is the module:") -> str:
     return f"{prose}\n\n```python\n{code}```\n\nLet me know if you need changes."
 
 
-def retry_at_once(config: Path) -> None:
-    """Retry a failed call without waiting, in a config made by the
-    ``config_file`` fixture (the backoff's delays are checked with a recorded
-    sleep in tests/models)."""
-    config.write_text(config.read_text() + "\n[routing]\nbackoff_initial_s = 0\n")
+def retry_at_once(config: Path, retries_per_model: int | None = None) -> Path:
+    """Retry a failed call without waiting (and, when given, this many times a
+    model), in a config made by the ``config_file`` fixture (the backoff's
+    delays are checked with a recorded sleep in tests/models)."""
+    routing = "\n[routing]\nbackoff_initial_s = 0\n"
+    if retries_per_model is not None:
+        routing += f"retries_per_model = {retries_per_model}\n"
+    config.write_text(config.read_text() + routing)
+    return config
 
 
 def with_final_checks(config: Path) -> None:

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 from tests.cli_runner import run_cli
-from tests.samples import GOOD_CODE, GOOD_TESTS, fenced
+from tests.samples import GOOD_CODE, GOOD_TESTS, fenced, retry_at_once
 
 from tta_codegen.testing import FakeOpenAIServer, Reply
 
 pytestmark = pytest.mark.e2e
 
-FAST_RETRIES = "\n[routing]\nretries_per_model = 2\nbackoff_initial_s = 0\n"
 MALFORMED = {
     "html": Reply(raw_body="<html><body>502 Bad Gateway</body></html>"),
     "broken-json": Reply(raw_body='{"choices": [{"message": ', content_type="json"),
@@ -24,11 +23,6 @@ MALFORMED = {
     ),
     "no-chunks": Reply(raw_body="data: [DONE]\n\n", content_type="text/event-stream"),
 }
-
-
-def fast_retries(config: Path) -> Path:
-    config.write_text(config.read_text() + FAST_RETRIES)
-    return config
 
 
 @pytest.mark.parametrize("reply", MALFORMED.values(), ids=MALFORMED.keys())
@@ -42,7 +36,7 @@ def test_malformed_answers_from_every_model_exit_3_with_a_json_result(
         "--out",
         tmp_path / "calc.py",
         "--json",
-        config=fast_retries(config_file),
+        config=retry_at_once(config_file, retries_per_model=2),
     )
     assert proc.returncode == 3, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -66,7 +60,7 @@ def test_a_malformed_answer_falls_back_and_the_run_succeeds(
         "--out",
         tmp_path / "calc.py",
         "--json",
-        config=fast_retries(config_file),
+        config=retry_at_once(config_file, retries_per_model=2),
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["status"] == "succeeded"
