@@ -13,10 +13,14 @@ import pytest
 import redis
 from tests.cli_runner import run_cli
 from tests.fleet.conftest import Workers, answer_by_prompt, asks_for_tests, wait_until
-from tests.samples import GOOD_CODE
+from tests.samples import GOOD_CODE, fenced
 
 from tta_codegen.settings import Settings
 from tta_codegen.testing import FakeOpenAIServer, RecordedRequest, Reply
+
+HELD_IN_VALIDATE = GOOD_CODE + "\n\nimport time\n\ntime.sleep(3)\n"
+"""The gate runs' module: its import check (validate) lasts 3 s, so the kill
+finds those runs inside validate however fast the gates are."""
 
 pytestmark = [
     pytest.mark.fleet,
@@ -37,9 +41,13 @@ def test_runs_of_a_killed_worker_finish_elsewhere(
         with lock:
             seen[request.prompt] += 1
             first = seen[request.prompt] == 1
+        if asks_for_tests(request):
+            return reply
         # only the first code call hangs (a test call is a first prompt too)
-        if "zzslow" in request.prompt and first and not asks_for_tests(request):
+        if "zzslow" in request.prompt and first:
             return Reply(content=reply.content, delay_s=60)  # killed mid-call
+        if "(gate-" in request.prompt:
+            return Reply(content=fenced(HELD_IN_VALIDATE))
         return reply
 
     fake_llm.responder = respond
@@ -65,10 +73,10 @@ def test_runs_of_a_killed_worker_finish_elsewhere(
             for e in events(thread_id)
         )
 
+    wait_until(lambda: sum("zzslow" in c.prompt for c in fake_llm.calls()) >= 2)
     wait_until(
         lambda: in_validate(threads["gate-a"]) and in_validate(threads["gate-b"])
     )
-    wait_until(lambda: sum("zzslow" in c.prompt for c in fake_llm.calls()) >= 2)
     finished_before = len(fake_llm.calls()) - 2  # all but the two hanging calls
     workers.kill(0)
     workers.start(2)
@@ -78,7 +86,8 @@ def test_runs_of_a_killed_worker_finish_elsewhere(
                        config=fleet_config)  # fmt: skip
         assert done.returncode == 0, (name, done.stdout, done.stderr)
         assert json.loads(done.stdout)["status"] == "succeeded"
-        assert (tmp_path / name / "calc.py").read_text() == GOOD_CODE
+        code = HELD_IN_VALIDATE if name.startswith("gate") else GOOD_CODE
+        assert (tmp_path / name / "calc.py").read_text() == code
 
     # two calls a run, plus the two calls the kill cut short; nothing finished
     # before the kill was asked again
