@@ -132,6 +132,24 @@ def test_started_detached_reused_and_stopped(
     assert stop_phoenix(state) is None
 
 
+def test_a_second_port_is_refused_while_ours_runs_on_the_same_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _stand_in(tmp_path)
+    monkeypatch.setenv(PHOENIX_ENV, str(tmp_path / "venv"))
+    state, port, other = tmp_path / "state", _free_port(), _free_port()
+    server = open_phoenix(state, port=port, timeout_s=30)
+    try:
+        with pytest.raises(ConfigError, match=f"already runs on port {port}") as err:
+            open_phoenix(state, port=other, timeout_s=30)
+        assert f"--port {port}" in (err.value.hint or "")
+        assert probe(f"http://127.0.0.1:{other}") == ("free", "")  # none started
+    finally:
+        stopped = stop_phoenix(state)
+    assert stopped == server.pid  # the record still names the one that runs
+    assert stop_phoenix(state) is None
+
+
 def test_a_port_held_by_another_program_is_refused(
     tmp_path: Path, not_phoenix: int
 ) -> None:

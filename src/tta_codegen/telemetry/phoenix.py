@@ -207,6 +207,13 @@ def open_phoenix(
             f"port {port} is in use by a program that is not Phoenix",
             hint="choose another with --port",
         )
+    running = _recorded(workdir)
+    if running is not None:  # ours, on another port: one Phoenix per data folder
+        raise ConfigError(
+            f"a Phoenix of ours already runs on port {running[1]} (pid {running[0]}) "
+            f"with the data in {workdir}",
+            hint=f"use --port {running[1]}, or stop it first: tta-codegen trace close",
+        )
     command = find_phoenix()
     if command is None:
         raise ConfigError("Phoenix is not installed", hint=INSTALL_HINT)
@@ -223,19 +230,26 @@ def open_phoenix(
     return PhoenixServer(url, version, pid, started=True, workdir=workdir)
 
 
-def _recorded_pid(workdir: Path, port: int | None = None) -> int | None:
+def _recorded(workdir: Path) -> tuple[int, int] | None:
+    """The pid and port of the Phoenix ``open_phoenix`` started with the data in
+    ``workdir``, while it runs; None otherwise."""
     try:
         pid_text, port_text = (workdir / "phoenix.pid").read_text().split()[:2]
-        pid, recorded_port = int(pid_text), int(port_text)
+        pid, port = int(pid_text), int(port_text)
     except (OSError, ValueError):
-        return None
-    if port is not None and recorded_port != port:
         return None
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return None
-    return pid if b"phoenix" in cmdline else None
+    return (pid, port) if b"phoenix" in cmdline else None
+
+
+def _recorded_pid(workdir: Path, port: int | None = None) -> int | None:
+    running = _recorded(workdir)
+    if running is None or (port is not None and running[1] != port):
+        return None
+    return running[0]
 
 
 def stop_phoenix(state_dir: Path) -> int | None:
