@@ -258,7 +258,11 @@ class Codegen:
         decision: ReviewDecision | None,
         queue: asyncio.Queue[Any],
     ) -> AsyncIterator[Event]:
-        graph_input, resume_ids = await self._prepare(request, thread_id, decision)
+        prepared = await self._prepare(request, thread_id, decision)
+        if prepared is None:
+            yield RunFinished(await self.result(thread_id), ended_before=True)
+            return
+        graph_input, resume_ids = prepared
         producer = asyncio.create_task(
             self._produce(graph_input, thread_id, resume_ids, request, queue)
         )
@@ -291,7 +295,9 @@ class Codegen:
         request: CodegenRequest | None,
         thread_id: str,
         decision: ReviewDecision | None,
-    ) -> tuple[CodegenState | Command[Any] | None, tuple[str, str] | None]:
+    ) -> tuple[CodegenState | Command[Any] | None, tuple[str, str] | None] | None:
+        """The graph's input and the trace to continue; None when resuming a
+        run that has already ended (there is nothing to run)."""
         gateway = self.resources.gateway
         if request is not None:
             bounded_task(request.task, self.settings)
@@ -308,8 +314,12 @@ class Codegen:
                 )
             return request.with_absolute_paths().to_state(), None
         values = await self.snapshot_values(thread_id)
-        gateway.require_callable(values["request"].model)
         snapshot = await self.graph.aget_state(self.config(thread_id))
+        if decision is not None and not snapshot.interrupts:
+            raise InputError(f"run {thread_id} is not awaiting review")
+        if not snapshot.next:
+            return None
+        gateway.require_callable(values["request"].model)
         ids = (
             (values["trace_id"], values["root_span_id"])
             if values.get("trace_id") and values.get("root_span_id")
@@ -323,8 +333,6 @@ class Codegen:
                     " or `--reject`",
                 )
             return Command(resume=decision.model_dump()), ids
-        if decision is not None:
-            raise InputError(f"run {thread_id} is not awaiting review")
         return None, ids
 
     async def _produce(

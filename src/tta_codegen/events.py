@@ -77,9 +77,12 @@ class RouteChosen:
 
 @dataclass(frozen=True)
 class RunFinished:
-    """The run ended (or stopped for review); always the last event."""
+    """The run ended (or stopped for review); always the last event.
+    ``ended_before``: the run had already ended before this call, which ran
+    nothing (``result`` is the stored one)."""
 
     result: RunResult
+    ended_before: bool = False
 
 
 Event = (

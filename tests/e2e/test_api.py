@@ -16,6 +16,7 @@ from tests.samples import (
 
 from tta_codegen import Codegen, CodegenRequest, Settings
 from tta_codegen.api import generate, resume, stream
+from tta_codegen.errors import InputError
 from tta_codegen.events import (
     FindingFound,
     NodeFinished,
@@ -116,6 +117,23 @@ async def test_cancelled_run_resumes_without_repeating_finished_calls(
     # generate ran once; refine twice (cancelled, then again); tests once
     assert len(fake_llm.calls()) == 4
     assert [c.node for c in result.calls] == ["generate", "refine", "generate_tests"]
+
+
+async def test_resuming_a_finished_run_returns_its_result_and_runs_nothing(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    settings = Settings.load(config_file)
+    fake_llm.script(fenced(GOOD_CODE), fenced(GOOD_TESTS))
+    first = await generate(request(tmp_path), settings=settings, thread_id="ended")
+
+    async with Codegen.open(settings) as session:
+        events = [e async for e in session.events(thread_id="ended")]
+        with pytest.raises(InputError, match="not awaiting review"):
+            await session.run(thread_id="ended", decision=ReviewDecision(approved=True))
+
+    assert events == [RunFinished(first, ended_before=True)]
+    assert (await resume("ended", settings=settings)) == first
+    assert len(fake_llm.calls()) == 2
 
 
 async def test_review_approve_with_edited_code_writes_the_edit(

@@ -55,6 +55,33 @@ def test_refines_an_undefined_name_generates_tests_and_writes_files(
     assert "[validate]" in proc.stderr
 
 
+def test_resuming_a_finished_run_refuses_and_runs_nothing(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    fake_llm.script(fenced(GOOD_CODE), fenced(GOOD_TESTS, "Tests:"))
+    out = tmp_path / "calc.py"
+    made = run_cli(
+        "generate",
+        "Add two integers.",
+        "--out",
+        out,
+        "--thread-id",
+        "done",
+        config=config_file,
+    )
+    assert made.returncode == 0, made.stderr
+    out.unlink()  # the user moved the file away since
+
+    proc = run_cli("resume", "done", config=config_file)
+
+    assert proc.returncode == 2, proc.stderr
+    assert "run done already finished with status succeeded" in proc.stderr
+    assert "tta-codegen runs show done" in proc.stderr
+    assert "wrote code" not in proc.stderr
+    assert not out.exists()
+    assert len(fake_llm.calls()) == 2
+
+
 def test_gates_that_never_pass_exit_1_with_the_findings(
     fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
 ) -> None:

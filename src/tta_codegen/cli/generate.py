@@ -22,7 +22,7 @@ from tta_codegen.cli.options import (
     ThreadIdOption,
     VarOption,
 )
-from tta_codegen.errors import ExitCode
+from tta_codegen.errors import CodegenError, ExitCode, InputError
 from tta_codegen.formats.choice import OutputFormat
 
 if TYPE_CHECKING:
@@ -177,7 +177,6 @@ def run_request(
     """Run (or resume) a thread with the live view, print its result, exit with
     its exit code."""
     from tta_codegen.cli.live import LiveView  # noqa: PLC0415
-    from tta_codegen.errors import CodegenError  # noqa: PLC0415
 
     view = LiveView(thread_id, show_tokens=show_tokens, quiet=quiet)
     try:
@@ -193,6 +192,12 @@ def run_request(
     except CodegenError:
         view.close()
         raise
+    if view.ended_before:
+        raise InputError(
+            f"run {thread_id} already finished with status {result.status}; "
+            "nothing was run",
+            hint=f"see its result: tta-codegen runs show {thread_id}",
+        )
     _report(result, request, output_format=output_format, quiet=quiet)
     raise typer.Exit(result.exit_code)
 

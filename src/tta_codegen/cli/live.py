@@ -58,6 +58,8 @@ class LiveView:
         self.started = time.monotonic()
         self.chat_models = chat_models
         """Answers the calls instead of the configured providers (the demo)."""
+        self.ended_before = False
+        """The run had already ended before this call: nothing was run."""
         self._live: Live | None = None
 
     async def drive(
@@ -102,6 +104,7 @@ class LiveView:
                 ):
                     if isinstance(event, RunFinished):
                         result = event.result
+                        self.ended_before = event.ended_before
                     else:
                         self.on_event(event)
             finally:
