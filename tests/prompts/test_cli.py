@@ -69,6 +69,7 @@ def test_user_template_dirs_from_the_config_file(tmp_path: Path) -> None:
     )
     config = tmp_path / "tta-codegen.toml"
     config.write_text(f'[templates]\ndirs = ["{tmp_path / "mine"}"]\n')
-    result = CliRunner().invoke(app, ["list", "--json", "--config", str(config)])
-    assert result.exit_code == 0, result.output
+    # --config after the command name, as users write it, means the global one
+    result = invoke_cli("templates", "list", "--json", "--config", str(config))
+    assert result.exit_code == 0, result.stderr
     assert "saga" in {row["name"] for row in json.loads(result.stdout)}

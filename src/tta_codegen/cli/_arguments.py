@@ -1,4 +1,5 @@
-"""Command-line arguments are checked for UTF-8 before any command sees them."""
+"""Command-line arguments before any command sees them: checked for UTF-8, and
+the global ``--config`` taken from wherever it was written."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Sequence
 
 from tta_codegen.utf8 import first_bad_byte, require_utf8
 
-__all__ = ["require_utf8_arguments"]
+__all__ = ["config_first", "require_utf8_arguments"]
 
 _SHOWN_CHARS = 40
 
@@ -36,3 +37,24 @@ def require_utf8_arguments(args: Sequence[str]) -> None:
         if first_bad_byte(arg) is not None:
             where, text = _where(args, index)
             require_utf8(text, where)
+
+
+def config_first(args: Sequence[str]) -> list[str]:
+    """``args`` with every ``--config PATH`` (or ``--config=PATH``) moved to the
+    front, where the root command reads it: ``tta-codegen resume ID --config F``
+    means ``tta-codegen --config F resume ID``. Nothing after ``--`` moves."""
+    moved: list[str] = []
+    kept: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            kept += args[index:]
+            break
+        if arg == "--config" and index + 1 < len(args):
+            moved += args[index : index + 2]
+            index += 2
+            continue
+        (moved if arg.startswith("--config=") else kept).append(arg)
+        index += 1
+    return moved + kept

@@ -7,7 +7,6 @@ Errors are not handled here: commands raise ``CodegenError`` and the edge in
 from __future__ import annotations
 
 from collections.abc import Coroutine
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -17,7 +16,7 @@ if TYPE_CHECKING:
 
     from tta_codegen.settings import Settings
 
-__all__ = ["err_console", "out_console", "run_async", "settings_for", "settings_of"]
+__all__ = ["err_console", "out_console", "run_async", "settings_of"]
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -30,13 +29,6 @@ def settings_of(ctx: typer.Context) -> Settings:
     settings = Settings.load()
     root.obj = settings
     return settings
-
-
-def settings_for(ctx: typer.Context, config: Path | None) -> Settings:
-    """Settings from a command's own ``--config``, else the root's (or defaults)."""
-    from tta_codegen.settings import Settings  # noqa: PLC0415
-
-    return Settings.load(config) if config is not None else settings_of(ctx)
 
 
 def err_console() -> Console:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tta_codegen.cli._common import settings_for
+from tta_codegen.cli._common import settings_of
 
 app = typer.Typer(
     help="Codebase context injection: see what a task would get.",
@@ -40,9 +40,6 @@ def show_context(
     text: Annotated[
         bool, typer.Option("--text", help="Also print the rendered prompt text.")
     ] = False,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Config file (tta-codegen.toml).")
-    ] = None,
 ) -> None:
     """Print the chunks the task would get: path:lines, score, why, tokens."""
     from tta_codegen.context import (
@@ -61,7 +58,7 @@ def show_context(
             f"unknown context type {context_type!r}; "
             f"choose one of {', '.join(CONTEXT_TYPES)}"
         )
-    settings = settings_for(ctx, config)
+    settings = settings_of(ctx)
     roots = resolve_roots([*settings.context.roots, *(context or [])])
     if not roots:
         raise InputError("no context roots: pass --context PATH or set [context] roots")

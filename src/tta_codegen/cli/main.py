@@ -53,7 +53,10 @@ class _ErrorEdge(TyperGroup):
     is one redacted line too (the traceback only with TTA_CODEGEN_DEBUG=1)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        from tta_codegen.cli._arguments import require_utf8_arguments  # noqa: PLC0415
+        from tta_codegen.cli._arguments import (  # noqa: PLC0415
+            config_first,
+            require_utf8_arguments,
+        )
         from tta_codegen.errors import CodegenError  # noqa: PLC0415
 
         try:
@@ -61,7 +64,7 @@ class _ErrorEdge(TyperGroup):
         except CodegenError as exc:
             print_error(exc.code, exc.message, exc.hint)
             raise typer.Exit(exc.exit_code) from None
-        return super().parse_args(ctx, args)
+        return super().parse_args(ctx, config_first(args))
 
     def invoke(self, ctx: Any) -> Any:  # typer's internal click Context
         from tta_codegen.errors import CodegenError, ExitCode  # noqa: PLC0415
@@ -106,7 +109,8 @@ def root(
         Path | None,
         typer.Option(
             "--config",
-            help="Config file (default: ./tta-codegen.toml or $TTA_CODEGEN_CONFIG).",
+            help="Config file (default: ./tta-codegen.toml or $TTA_CODEGEN_CONFIG);"
+            " before or after the command name.",
             dir_okay=False,
         ),
     ] = None,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tta_codegen.cli._common import settings_for
+from tta_codegen.cli._common import settings_of
 
 app = typer.Typer(
     help="The postponed OpenHands path (ADR-001): status and activation criteria.",
@@ -35,9 +34,6 @@ def status(
     json_output: Annotated[
         bool, typer.Option("--json", help="Print one JSON object on stdout.")
     ] = False,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Path to tta-codegen.toml.")
-    ] = None,
 ) -> None:
     """Installed SDK version, enabled or not, ADR-001's activation criteria and
     the newest release on PyPI: the monthly check in one command."""
@@ -48,7 +44,7 @@ def status(
     from tta_codegen.openhands.availability import EXTRA_INSTALL
     from tta_codegen.openhands.status import collect_status
 
-    settings = settings_for(ctx, config)
+    settings = settings_of(ctx)
     report = collect_status(settings)
 
     if json_output:

@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tta_codegen.cli._common import settings_for
+from tta_codegen.cli._common import settings_of
 
 if TYPE_CHECKING:
     from tta_codegen.prompts import PromptLibrary, PromptTemplate
 
 app = typer.Typer(help="Prompt templates: list them, show one.", no_args_is_help=True)
 
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", help="Config file (tta-codegen.toml).")
-]
 
-
-def _library(ctx: typer.Context, config: Path | None) -> PromptLibrary:
+def _library(ctx: typer.Context) -> PromptLibrary:
     from tta_codegen.prompts import PromptLibrary
 
-    settings = settings_for(ctx, config)
+    settings = settings_of(ctx)
     return PromptLibrary.load(settings.templates.dirs)
 
 
@@ -52,10 +47,9 @@ def _summary(template: PromptTemplate, versions: list[int]) -> dict[str, object]
 def list_templates(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    config: ConfigOption = None,
 ) -> None:
     """List every template (latest versions): name, category, version, variables."""
-    library = _library(ctx, config)
+    library = _library(ctx)
     rows = [_summary(t, library.versions(t.name)) for t in library.list()]
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
@@ -82,12 +76,11 @@ def show_template(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Template name or name@version.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    config: ConfigOption = None,
 ) -> None:
     """Show a template's front matter, system prompt and body."""
     import yaml
 
-    library = _library(ctx, config)
+    library = _library(ctx)
     template = library.get(name)
     summary = _summary(template, library.versions(template.name))
     if as_json:

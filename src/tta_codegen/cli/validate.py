@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from tta_codegen.cli._common import run_async, settings_for
+from tta_codegen.cli._common import run_async, settings_of
 from tta_codegen.errors import ExitCode
 from tta_codegen.formats.choice import OutputFormat
 
@@ -85,9 +85,6 @@ def validate_command(
         OutputFormat | None,
         typer.Option("--format", help="Print json, sarif (2.1.0) or junit (XML)."),
     ] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="tta-codegen.toml to use.")
-    ] = None,
 ) -> None:
     """Run the quality gates on FILE (and its tests); exit 1 when something blocks."""
     from tta_codegen.errors import InputError
@@ -102,7 +99,7 @@ def validate_command(
     module_name = file.stem
     if not module_name.isidentifier():
         raise InputError(f"{file.name} is not an importable module name")
-    settings = settings_for(ctx, config)
+    settings = settings_of(ctx)
     gates = settings.gates
     if profile is not None:
         gates = gates.model_copy(update={"profile": profile})
