@@ -27,7 +27,12 @@ from tta_codegen.checkpoints.lease import (
     open_lease_store,
     process_holder,
 )
-from tta_codegen.errors import InputError, ModelUnavailableError, ThreadBusyError
+from tta_codegen.errors import (
+    InputError,
+    ModelUnavailableError,
+    NoUsableModelError,
+    ThreadBusyError,
+)
 from tta_codegen.events import (
     Event,
     FindingFound,
@@ -312,14 +317,27 @@ class Codegen:
                     hint=f"resume it with `tta-codegen resume {thread_id}` "
                     "or pick another --thread-id",
                 )
-            return request.with_absolute_paths().to_state(), None
+            state = request.with_absolute_paths().to_state()
+            if self.settings.config_file is not None:
+                state["config_file"] = str(self.settings.config_file)
+            return state, None
         values = await self.snapshot_values(thread_id)
         snapshot = await self.graph.aget_state(self.config(thread_id))
         if decision is not None and not snapshot.interrupts:
             raise InputError(f"run {thread_id} is not awaiting review")
         if not snapshot.next:
             return None
-        gateway.require_callable(values["request"].model)
+        try:
+            gateway.require_callable(values["request"].model)
+        except NoUsableModelError as exc:
+            started_with = values.get("config_file")
+            if started_with and started_with != str(self.settings.config_file):
+                exc.hint = (
+                    f"the run was started with the config {started_with}: resume "
+                    f"it with that one (--config {started_with}, or "
+                    "TTA_CODEGEN_CONFIG)"
+                )
+            raise
         ids = (
             (values["trace_id"], values["root_span_id"])
             if values.get("trace_id") and values.get("root_span_id")

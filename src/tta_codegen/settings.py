@@ -14,7 +14,13 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -112,6 +118,12 @@ class Settings(BaseSettings):
     fleet: FleetSettings = Field(default_factory=FleetSettings)
     state_dir: Path = Field(default_factory=default_state_dir)
     """Local state: stats, ledgers, span files, index cache."""
+    _config_file: Path | None = PrivateAttr(default=None)
+
+    @property
+    def config_file(self) -> Path | None:
+        """The config file ``load`` read (absolute); None when there was none."""
+        return self._config_file
 
     @model_validator(mode="after")
     def _files_in_state_dir(self) -> Settings:
@@ -165,7 +177,9 @@ class Settings(BaseSettings):
         path = resolve_config_path(config)
         token = _config_path.set(path)
         try:
-            return cls(**overrides)
+            settings = cls(**overrides)
+            settings._config_file = path.resolve() if path is not None else None
+            return settings
         except ValidationError as exc:
             first = exc.errors()[0]
             loc = ".".join(str(p) for p in first["loc"])

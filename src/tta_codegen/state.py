@@ -299,6 +299,8 @@ class CodegenInput(BaseModel):
     trace_id: str | None = None
     """Set by the engine so the run's spans share one trace."""
     root_span_id: str | None = None
+    config_file: str | None = None
+    """Set by the engine: the config file the run was started with."""
 
 
 class CodegenState(TypedDict, total=False):
@@ -369,6 +371,9 @@ class CodegenState(TypedDict, total=False):
     changes: ChangeSet | None
     """write_output: the files the run changed, as applied (what ``runs undo``
     puts back); None when it changed none through a change set."""
+    config_file: str | None
+    """The config file the run was started with (absolute), named when a resume
+    read another one and cannot call the run's model."""
     trace_id: str
     """Hex trace id of the run, kept so a resumed run continues the same trace."""
     root_span_id: str

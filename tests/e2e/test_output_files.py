@@ -63,6 +63,41 @@ def test_a_relative_out_resumed_from_another_folder_lands_where_it_started(
     assert not list(elsewhere.rglob("*.py"))
 
 
+def test_a_resume_that_read_another_config_names_the_one_the_run_started_with(
+    fake_llm: FakeOpenAIServer,
+    config_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake_llm.script(fenced(GOOD_CODE), fenced(GOOD_TESTS))
+    out = tmp_path / "calc.py"
+    paused = run_cli(
+        "generate", "Add two integers.", "--out", out, "--review",
+        "--thread-id", "cfg", config=config_file,
+    )  # fmt: skip
+    assert paused.returncode == 0, paused.stderr
+    # another folder, no tta-codegen.toml there: the same checkpoint store (from
+    # the environment) but none of the run's providers and models
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    store = f"sqlite:///{tmp_path}/checkpoints.sqlite"
+    monkeypatch.setenv("TTA_CODEGEN_CHECKPOINTS__URL", store)
+    key = os.environ.pop("OPENROUTER_API_KEY")
+
+    refused = run_cli("resume", "cfg", "--approve", cwd=elsewhere)
+
+    assert refused.returncode == 2, refused.stderr
+    started_with = config_file.resolve()
+    assert f"the run was started with the config {started_with}" in refused.stderr
+    assert f"--config {started_with}" in refused.stderr
+    assert not out.exists()
+
+    monkeypatch.setenv("OPENROUTER_API_KEY", key)
+    done = run_cli("resume", "cfg", "--approve", "--config", config_file, cwd=elsewhere)
+    assert done.returncode == 0, done.stderr
+    assert out.read_text() == GOOD_CODE
+
+
 @pytest.mark.parametrize(
     "target", ["/proc/calc.py", "/sys/calc.py"], ids=["proc", "sys"]
 )
