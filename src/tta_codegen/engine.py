@@ -241,8 +241,9 @@ class Codegen:
                 ThreadBusyError(
                     f"lost the run lease of thread {thread_id} (this process "
                     f"stalled for more than fleet.lease_s); stopped",
-                    hint=f"the run continues where it is leased; `tta-codegen "
-                    f"runs watch {thread_id}`",
+                    hint=f"another process may have taken it over (`tta-codegen "
+                    f"runs show {thread_id}`); if none did, `tta-codegen resume "
+                    f"{thread_id}`",
                 )
             )
 

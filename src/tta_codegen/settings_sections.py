@@ -367,7 +367,7 @@ class FleetSettings(_Section):
     """Queue the runs are sent to and workers take them from."""
     concurrency: int = Field(default=4, gt=0)
     """Runs one worker executes at once (> 0)."""
-    lease_s: float = Field(default=30.0, gt=0)
+    lease_s: float = Field(default=30.0, ge=1.0, le=86400.0)
     """A thread's run lease lasts this long and is renewed every third of it; a
-    worker that dies loses its runs to another worker after at most this (> 0).
-    Also guards local ``resume`` of one thread by two processes."""
+    worker that dies loses its runs to another worker after at most this (1 s
+    to a day). Also guards local ``resume`` of one thread by two processes."""

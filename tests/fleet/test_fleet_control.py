@@ -177,9 +177,11 @@ def test_runs_through_rabbitmq(
     workers: Workers, fleet_config: Path, tmp_path: Path
 ) -> None:
     use_broker(fleet_config, amqp_url())
-    workers.start(1)
+    workers.start(2, concurrency=1)  # two on one host: each its own node name
     threads = [submit(fleet_config, f"Add two integers ({i}).") for i in range(2)]
     for thread_id in threads:
         code, result, stderr = watch(fleet_config, thread_id)
         assert code == 0 and result["status"] == "succeeded", stderr
     assert "amqp://guest:**@" in workers.log(0)
+    for index in (0, 1):
+        assert workers.procs[index].poll() is None, workers.log(index)

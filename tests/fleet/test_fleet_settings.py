@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 import redis
-from tests.cli_runner import run_cli
+from tests.cli_runner import error_line, run_cli
+from tests.fleet.conftest import amqp_url, use_broker
 
 from tta_codegen.errors import ConfigError
 from tta_codegen.settings import Settings
@@ -16,9 +17,16 @@ pytestmark = [pytest.mark.fleet, pytest.mark.unit]
 
 @pytest.mark.parametrize(
     ("key", "value"),
-    [("concurrency", "0"), ("lease_s", "0"), ("lease_s", "-1"), ("queue", "")],
+    [
+        ("concurrency", "0"),
+        ("lease_s", "0"),
+        ("lease_s", "-1"),
+        ("lease_s", "0.001"),  # renewals could never keep up
+        ("lease_s", "1e308"),  # no store keeps a key that long
+        ("queue", ""),
+    ],
 )
-def test_fleet_numbers_must_be_positive(
+def test_fleet_numbers_must_be_in_range(
     monkeypatch: pytest.MonkeyPatch, key: str, value: str
 ) -> None:
     monkeypatch.setenv(f"TTA_CODEGEN_FLEET__{key.upper()}", value)
@@ -80,3 +88,64 @@ def test_celery_variables_in_the_environment_do_not_move_the_broker(
     assert done.returncode == 0, done.stderr
     queue = Settings.load(fleet_config).fleet.queue
     assert redis.Redis.from_url(redis_url).llen(queue) == 1
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize(
+    "broker",
+    ["amqp://guest:hunter2@127.0.0.1:9//", "redis://:hunter2@127.0.0.1:9/0"],
+    ids=["amqp", "redis"],
+)
+def test_a_broker_that_cannot_be_reached_is_one_line_and_queues_nothing(
+    fleet_config: Path, redis_url: str, broker: str
+) -> None:
+    text = fleet_config.read_text()
+    use_broker(fleet_config, broker)
+
+    submitted = run_cli(
+        "submit", "Add two integers.", "--thread-id", "lost", config=fleet_config
+    )
+    worker = run_cli("worker", config=fleet_config)
+
+    for done in (submitted, worker):
+        line = error_line(done)
+        assert line.startswith("error[TTA201]: cannot use the fleet's broker ")
+        assert "127.0.0.1:9" in line and "hunter2" not in done.stderr
+    # nothing was left half-queued: once the broker is right, the same id goes
+    fleet_config.write_text(text)
+    again = run_cli(
+        "submit", "Add two integers.", "--thread-id", "lost", config=fleet_config
+    )
+    assert again.returncode == 0, again.stderr
+    queue = Settings.load(fleet_config).fleet.queue
+    assert redis.Redis.from_url(redis_url).llen(queue) == 1
+
+
+def test_a_wrong_broker_password_stops_the_worker_before_it_starts(
+    fleet_config: Path,
+) -> None:
+    url = amqp_url()
+    user, _, rest = url.partition("://")[2].partition(":")
+    use_broker(fleet_config, f"amqp://{user}:not-the-password@{rest.partition('@')[2]}")
+
+    done = run_cli("worker", config=fleet_config)
+
+    line = error_line(done)
+    assert line.startswith("error[TTA201]: cannot use the fleet's broker amqp://")
+    assert "not-the-password" not in done.stderr
+
+
+def test_watch_and_cancel_with_redis_down_are_one_line(
+    config_file: Path, tmp_path: Path
+) -> None:
+    config_file.write_text(
+        config_file.read_text().replace(
+            f'url = "sqlite:///{tmp_path}/checkpoints.sqlite"',
+            'url = "redis://127.0.0.1:9/0"',
+        )
+    )
+    for command in ("watch", "cancel"):
+        line = error_line(run_cli("runs", command, "t1", config=config_file))
+        assert line.startswith(
+            "error[TTA201]: cannot reach the fleet's Redis redis://127.0.0.1:9/0"
+        )

@@ -101,10 +101,14 @@ async def hold_lease(
         await store.release(thread_id, current)  # its process died on this host
         current = await store.acquire(thread_id, holder, ttl_s)
     if current is not None:
+        follow = (
+            f"follow it with `tta-codegen runs watch {thread_id}`"
+            if current.startswith("worker@")
+            else f"see where it is with `tta-codegen runs show {thread_id}`"
+        )
         raise ThreadBusyError(
             f"thread {thread_id} is being run by {current}",
-            hint="wait for it to finish, or follow it with "
-            f"`tta-codegen runs watch {thread_id}`",
+            hint=f"wait for it to finish, or {follow}",
         )
 
     async def heartbeat() -> None:

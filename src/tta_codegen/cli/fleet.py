@@ -49,11 +49,13 @@ def worker(
     from tta_codegen.fleet.worker import run_worker  # noqa: PLC0415
 
     settings = fleet_settings(settings_of(ctx))
-    run_worker(
+    code = run_worker(
         settings,
         concurrency=concurrency or settings.fleet.concurrency,
         queue=queue or settings.fleet.queue,
     )
+    if code:
+        raise typer.Exit(code)
 
 
 def submit(

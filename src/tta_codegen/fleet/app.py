@@ -8,16 +8,21 @@ One message is reserved per free worker slot.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from tta_codegen.checkpoints.urls import redact_url
+from tta_codegen.errors import StoreUnavailableError
 from tta_codegen.fleet.config import TASK_NAME, broker_url
 
 if TYPE_CHECKING:
     from celery import Celery
+    from kombu.connection import Connection
 
     from tta_codegen.settings import Settings
 
-__all__ = ["make_app", "send_run"]
+__all__ = ["broker_connection", "make_app", "send_run"]
 
 VISIBILITY_FLOOR_S = 300.0
 """Redis broker: an unacknowledged message is delivered again after this long
@@ -58,11 +63,36 @@ def make_app(settings: Settings) -> Celery:
     return app
 
 
+@contextmanager
+def broker_connection(app: Celery, settings: Settings) -> Iterator[Connection]:
+    """A connection to ``fleet.broker_url`` (Celery would otherwise let
+    ``CELERY_BROKER_URL`` or ``CELERY_BROKER_WRITE_URL`` in the environment win
+    over it), connected now; a broker that cannot be reached or refuses us is a
+    ``StoreUnavailableError`` naming it (password hidden)."""
+    from kombu.exceptions import OperationalError  # noqa: PLC0415
+
+    url = broker_url(settings)
+    with app.connection_for_write(url) as connection:
+        failures = (
+            OperationalError,
+            OSError,
+            *connection.connection_errors,
+            *connection.channel_errors,
+        )
+        try:
+            connection.connect()
+            yield connection
+        except failures as exc:
+            raise StoreUnavailableError(
+                f"cannot use the fleet's broker {redact_url(url)}: "
+                f"{type(exc).__name__}: {exc}",
+                hint="check fleet.broker_url and that the broker runs",
+            ) from None
+
+
 def send_run(app: Celery, settings: Settings, thread_id: str) -> None:
-    """Queue one turn of ``thread_id`` (what to run is in its record), on
-    ``fleet.broker_url``: Celery would otherwise let ``CELERY_BROKER_URL`` or
-    ``CELERY_BROKER_WRITE_URL`` in the environment win over it."""
-    with app.connection_for_write(broker_url(settings)) as connection:
+    """Queue one turn of ``thread_id`` (what to run is in its record)."""
+    with broker_connection(app, settings) as connection:
         app.send_task(
             TASK_NAME,
             args=[thread_id],

@@ -31,12 +31,18 @@ TERMINAL = ("finished", "failed")
 
 @asynccontextmanager
 async def open_records(settings: Settings) -> AsyncIterator[FleetRecords]:
-    """The fleet's run records (a Redis client for the block)."""
+    """The fleet's run records (a Redis client for the block); a Redis that
+    cannot be reached is a ``StoreUnavailableError`` naming it."""
+    from redis.exceptions import RedisError  # noqa: PLC0415
+
     from tta_codegen.models._store import open_redis  # noqa: PLC0415
 
-    redis = open_redis(fleet_redis_url(settings))
+    url = fleet_redis_url(settings)
+    redis = open_redis(url)
     try:
         yield FleetRecords(redis, settings.checkpoints.key_prefix)
+    except RedisError as exc:
+        raise _unreachable(url, exc) from None
     finally:
         await redis.aclose()
 
@@ -52,37 +58,38 @@ async def submit_run(
 ) -> str:
     """Queue a new run (``request``) or another turn of an existing one (a
     resume, with ``decision`` answering its review); returns the thread id."""
-    from redis.exceptions import RedisError  # noqa: PLC0415
-
+    from tta_codegen.errors import StoreUnavailableError  # noqa: PLC0415
     from tta_codegen.fleet.app import make_app, send_run  # noqa: PLC0415
 
     settings = fleet_settings(settings)
     if request is not None:
         bounded_task(request.task, settings)
-    try:
-        async with open_records(settings) as records:
-            existing = await records.get(thread_id)
-            if request is not None and existing is not None:
-                raise InputError(
-                    f"thread {thread_id!r} already exists",
-                    hint=f"follow it with `tta-codegen runs watch {thread_id}`",
-                )
-            if existing is not None and existing.status in ("queued", "running"):
-                raise InputError(
-                    f"run {thread_id} is already {existing.status}",
-                    hint=f"follow it with `tta-codegen runs watch {thread_id}`",
-                )
-            await records.queue(
-                thread_id,
-                request=None if request is None else request.model_dump_json(),
-                decision=None if decision is None else decision.model_dump_json(),
-                batch=batch,
-                batch_max_cost=batch_max_cost,
+    app = make_app(settings)  # a broker URL of the wrong kind stops here
+    async with open_records(settings) as records:
+        existing = await records.get(thread_id)
+        if request is not None and existing is not None:
+            raise InputError(
+                f"thread {thread_id!r} already exists",
+                hint=f"follow it with `tta-codegen runs watch {thread_id}`",
             )
-    except RedisError as exc:
-        raise _unreachable(exc) from None
-    app = make_app(settings)
-    await asyncio.to_thread(send_run, app, settings, thread_id)
+        if existing is not None and existing.status in ("queued", "running"):
+            raise InputError(
+                f"run {thread_id} is already {existing.status}",
+                hint=f"follow it with `tta-codegen runs watch {thread_id}`",
+            )
+        queued_event = await records.queue(
+            thread_id,
+            request=None if request is None else request.model_dump_json(),
+            decision=None if decision is None else decision.model_dump_json(),
+            queue=settings.fleet.queue,
+            batch=batch,
+            batch_max_cost=batch_max_cost,
+        )
+        try:
+            await asyncio.to_thread(send_run, app, settings, thread_id)
+        except StoreUnavailableError:
+            await records.unqueue(thread_id, existing, queued_event)
+            raise
     return thread_id
 
 
@@ -136,12 +143,13 @@ async def cancel_run(settings: Settings, thread_id: str) -> str:
         return record.status
 
 
-def _unreachable(exc: Exception) -> Exception:
+def _unreachable(url: str, exc: Exception) -> Exception:
+    from tta_codegen.checkpoints.urls import redact_url  # noqa: PLC0415
     from tta_codegen.errors import StoreUnavailableError  # noqa: PLC0415
 
     return StoreUnavailableError(
-        f"cannot reach the fleet's Redis: {type(exc).__name__}",
-        hint="check checkpoints.url / routing.stats_url",
+        f"cannot reach the fleet's Redis {redact_url(url)}: {type(exc).__name__}",
+        hint="check checkpoints.url / routing.stats_url, and that Redis runs",
     )
 
 

@@ -3,7 +3,8 @@
 Keys (under the checkpoint key prefix):
 
 * ``fleet:run:<thread>``: hash of status (queued, running, finished,
-  cancelled), request / decision (JSON), batch and its budget, worker, updated.
+  cancelled), request / decision (JSON), the queue it was sent to, batch and
+  its budget, worker, updated.
 * ``fleet:events:<thread>``: stream of the run's events (``wire`` JSON).
 * ``fleet:cancel:<thread>``: set by ``runs cancel``.
 * ``fleet:active``: threads queued or running (the sweeper's work list).
@@ -42,6 +43,8 @@ class RunRecord:
     batch: str | None
     batch_max_cost: Decimal | None
     updated: float
+    queue: str | None = None
+    """The queue its turns are sent to (None: recorded before queues were)."""
 
 
 class FleetRecords:
@@ -76,11 +79,17 @@ class FleetRecords:
         *,
         request: str | None,
         decision: str | None,
+        queue: str,
         batch: str | None = None,
         batch_max_cost: Decimal | None = None,
-    ) -> None:
-        """Record a run as queued (clearing any cancel) and say so in its events."""
-        fields: dict[Any, Any] = {"status": "queued", "updated": repr(time.time())}
+    ) -> str:
+        """Record a run as queued (clearing any cancel) and say so in its events;
+        returns the id of that ``queued`` event."""
+        fields: dict[Any, Any] = {
+            "status": "queued",
+            "updated": repr(time.time()),
+            "queue": queue,
+        }
         if request is not None:
             fields["request"] = request
         fields["decision"] = decision or ""
@@ -95,7 +104,28 @@ class FleetRecords:
             pipe.expire(self.run_key(thread_id), EVENTS_TTL_S)
             pipe.sadd(self.active_key, thread_id)
             await pipe.execute()
-        await self.publish(thread_id, {"type": "queued"})
+        return await self.publish(thread_id, {"type": "queued"})
+
+    async def unqueue(
+        self, thread_id: str, previous: RunRecord | None, queued_event: str
+    ) -> None:
+        """Undo ``queue`` when its message could not be sent: a new run's record
+        and events are removed; a resumed run gets its previous status back and
+        loses the ``queued`` event (watching it shows its last turn again)."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.srem(self.active_key, thread_id)
+            if previous is None:
+                pipe.delete(self.run_key(thread_id), self.events_key(thread_id))
+            else:
+                pipe.hset(
+                    self.run_key(thread_id),
+                    mapping={
+                        "status": previous.status,
+                        "decision": previous.decision or "",
+                    },
+                )
+                pipe.xdel(self.events_key(thread_id), queued_event)
+            await pipe.execute()
 
     async def get(self, thread_id: str) -> RunRecord | None:
         raw = await self.redis.hgetall(self.run_key(thread_id))
@@ -111,6 +141,7 @@ class FleetRecords:
             doc.get("batch") or None,
             Decimal(cost) if cost else None,
             float(doc.get("updated") or 0),
+            doc.get("queue") or None,
         )
 
     async def set_status(self, thread_id: str, status: str, **extra: str) -> None:
@@ -129,12 +160,14 @@ class FleetRecords:
     async def touch(self, thread_id: str) -> None:
         await self.redis.hset(self.run_key(thread_id), "updated", repr(time.time()))
 
-    async def publish(self, thread_id: str, event: dict[str, Any]) -> None:
+    async def publish(self, thread_id: str, event: dict[str, Any]) -> str:
+        """Add an event to the run's stream; returns its id."""
         key = self.events_key(thread_id)
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.xadd(key, {"e": json.dumps(event)}, maxlen=EVENTS_MAXLEN)
             pipe.expire(key, EVENTS_TTL_S)
-            await pipe.execute()
+            added, _ = await pipe.execute()
+        return _text(added)
 
     async def request_cancel(self, thread_id: str) -> None:
         await self.redis.set(self.cancel_key(thread_id), "1", ex=EVENTS_TTL_S)

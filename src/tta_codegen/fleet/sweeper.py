@@ -1,8 +1,9 @@
 """Re-queue runs whose worker died: running, but nobody holds their lease.
 
-Every worker sweeps; a short-lived marker makes sure one sweeper re-queues a
-given run once per lease time. A re-queued run resumes from its last
-checkpoint on whichever worker takes it.
+Every worker sweeps the runs of its own queue (another queue's runs are left to
+that queue's workers, which may use another broker); a short-lived marker makes
+sure one sweeper re-queues a given run once per lease time. A re-queued run
+resumes from its last checkpoint on whichever worker takes it.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ async def sweep_once(
     leases: LeaseStore,
     lease_s: float,
     requeue: Callable[[str], None],
+    queue: str,
 ) -> list[str]:
-    """Re-queue each lapsed run once; returns their thread ids."""
+    """Re-queue each lapsed run of ``queue`` once; returns their thread ids."""
     requeued: list[str] = []
     now = time.time()
     for thread_id in await records.active():
@@ -35,6 +37,8 @@ async def sweep_once(
             await records.redis.srem(records.active_key, thread_id)
             continue
         if record.status != "running" or now - record.updated < lease_s:
+            continue
+        if record.queue not in (None, queue):
             continue
         if await leases.holder(thread_id) is not None:
             continue
@@ -54,11 +58,12 @@ async def sweep_forever(
     leases: LeaseStore,
     lease_s: float,
     requeue: Callable[[str], None],
+    queue: str,
 ) -> None:
     """Sweep every half lease time until cancelled."""
     while True:
         await asyncio.sleep(lease_s / 2)
         try:
-            await sweep_once(records, leases, lease_s, requeue)
+            await sweep_once(records, leases, lease_s, requeue, queue)
         except Exception:  # a sweep must never stop the worker
             log.exception("sweep failed")

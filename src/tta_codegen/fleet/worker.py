@@ -17,7 +17,7 @@ from collections.abc import Coroutine
 from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING, Any
 
-from tta_codegen.fleet.app import make_app, send_run
+from tta_codegen.fleet.app import broker_connection, make_app, send_run
 from tta_codegen.fleet.config import TASK_NAME, fleet_redis_url, fleet_settings
 from tta_codegen.fleet.records import FleetRecords
 from tta_codegen.fleet.sweeper import sweep_forever
@@ -61,6 +61,7 @@ class WorkerRuntime:
         self._session: Codegen | None = None
         self._records: FleetRecords | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def start(self) -> None:
         """Open the session (blocking until it is ready)."""
@@ -68,8 +69,9 @@ class WorkerRuntime:
         self._call(self._open())
 
     def stop(self) -> None:
-        """Close the session and stop the loop."""
-        if self._thread.is_alive():
+        """Close the session and stop the loop (once; later calls do nothing)."""
+        if self._thread.is_alive() and not self._stopping:
+            self._stopping = True
             self._call(self._close())
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=10)
@@ -102,6 +104,7 @@ class WorkerRuntime:
                 self._session.leases,
                 self.settings.fleet.lease_s,
                 lambda thread_id: send_run(self.app, self.settings, thread_id),
+                self.settings.fleet.queue,
             )
         )
 
@@ -118,8 +121,11 @@ class WorkerRuntime:
         return outcome
 
 
-def run_worker(settings: Settings, *, concurrency: int, queue: str) -> None:
-    """Run a worker in this process until it is stopped (SIGTERM, Ctrl-C)."""
+def run_worker(settings: Settings, *, concurrency: int, queue: str) -> int:
+    """Run a worker in this process until it is stopped (SIGTERM, Ctrl-C);
+    returns Celery's exit code (not 0 when it stopped on an unrecoverable
+    error). A broker that cannot be reached or refuses us stops it before it
+    starts (``StoreUnavailableError``)."""
     from celery import signals  # noqa: PLC0415
 
     settings = settings.model_copy(
@@ -143,16 +149,25 @@ def run_worker(settings: Settings, *, concurrency: int, queue: str) -> None:
     signals.worker_shutdown.connect(on_shutdown, weak=False)
     for name in CELERY_CLI_ENV:  # the broker is fleet.broker_url, nothing else
         os.environ.pop(name, None)
+    with broker_connection(app, settings):
+        pass
     runtime.start()
-    app.worker_main(
-        [
-            "worker",
-            "--pool=threads",
-            f"--concurrency={concurrency}",
-            f"--queues={queue}",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ]
-    )
+    try:
+        code = app.start(
+            [
+                "worker",
+                "--pool=threads",
+                f"--concurrency={concurrency}",
+                f"--queues={queue}",
+                # a node name of its own: workers sharing a host and an AMQP broker
+                # would fight over one node's exclusive control queue
+                f"--hostname=tta-{os.getpid()}@%h",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ]
+        )
+    finally:
+        runtime.stop()  # idempotent: Celery's shutdown signal may have done it
+    return int(code or 0)
