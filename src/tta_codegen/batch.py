@@ -19,8 +19,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tta_codegen.engine import Codegen
-from tta_codegen.errors import InputError
-from tta_codegen.inputs import build_request
+from tta_codegen.errors import CodegenError, InputError
+from tta_codegen.inputs import build_request, refuse_existing
 from tta_codegen.models.budget import used_up
 from tta_codegen.result import RunResult
 from tta_codegen.settings import Settings
@@ -85,7 +85,9 @@ class BatchOutcome:
     note: str = ""
 
 
-def load_batch(path: Path, settings: Settings) -> tuple[str, list[PlannedTask]]:
+def load_batch(
+    path: Path, settings: Settings, *, force: bool = False
+) -> tuple[str, list[PlannedTask]]:
     """Read and validate a batch file; every task's input is checked up front."""
     try:
         raw = load_yaml(decode_utf8(path.read_bytes(), f"batch file {path}"))
@@ -124,7 +126,9 @@ def load_batch(path: Path, settings: Settings) -> tuple[str, list[PlannedTask]]:
                 model=task.model,
                 max_iterations=task.max_iterations,
                 review=False,
-                force=True,  # `batch --resume` plans every task again
+                # files in the way are checked when the task starts: a task
+                # `--resume` continues may have written its own already
+                force=True,
                 context=task.context,
                 context_type=task.context_type,
                 existing_tests=None,
@@ -133,8 +137,27 @@ def load_batch(path: Path, settings: Settings) -> tuple[str, list[PlannedTask]]:
             raise InputError(
                 f"batch task {task.id!r}: {exc.message}", hint=exc.hint
             ) from None
+        request = request.model_copy(update={"force": force})
         planned.append(PlannedTask(task.id, f"{name}-{task.id}", request))
+    _refuse_shared_outputs(path, planned)
     return name, planned
+
+
+def _refuse_shared_outputs(path: Path, planned: list[PlannedTask]) -> None:
+    """InputError when two tasks would write the same file (the second would
+    silently replace the first's)."""
+    writers: dict[str, str] = {}
+    for item in planned:
+        for target in (item.request.out_path, item.request.tests_out_path):
+            if target is None:
+                continue
+            first = writers.setdefault(target, item.task_id)
+            if first != item.task_id:
+                raise InputError(
+                    f"batch file {path}: tasks {first!r} and {item.task_id!r} "
+                    f"both write {target}",
+                    hint="give each task its own out (and tests_out)",
+                )
 
 
 async def run_batch(
@@ -176,13 +199,26 @@ async def run_batch(
                 return outcome
             on_update(BatchOutcome(item.task_id, item.thread_id, "running"))
             started = time.monotonic()
-            result = await _run_or_resume(session, item, resume=resume)
+            note = ""
+            try:
+                result = await _run_or_resume(session, item, resume=resume)
+            except CodegenError as exc:  # this task cannot run; the others go on
+                note = f"{exc.code}: {exc.message}" + (
+                    f" ({exc.hint})" if exc.hint else ""
+                )
+                result = RunResult(
+                    thread_id=item.thread_id,
+                    status="failed",
+                    error=exc.message,
+                    error_kind=exc.kind,
+                )
             outcome = BatchOutcome(
                 item.task_id,
                 item.thread_id,
                 result.status,
                 result,
                 time.monotonic() - started,
+                note,
             )
             on_update(outcome)
             return outcome
@@ -195,6 +231,14 @@ async def _run_or_resume(
 ) -> RunResult:
     existing = await session.graph.aget_state(session.config(item.thread_id))
     if not existing.values:
+        if not item.request.force:
+            refuse_existing(
+                [
+                    Path(p)
+                    for p in (item.request.out_path, item.request.tests_out_path)
+                    if p is not None
+                ]
+            )
         return await session.run(item.request, thread_id=item.thread_id)
     if not resume:
         raise InputError(

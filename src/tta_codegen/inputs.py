@@ -15,7 +15,13 @@ from tta_codegen.state import CodegenRequest, ReviewDecision
 from tta_codegen.task_size import bounded_task
 from tta_codegen.utf8 import decode_utf8
 
-__all__ = ["build_edit_request", "build_request", "repository_root", "review_decision"]
+__all__ = [
+    "build_edit_request",
+    "build_request",
+    "refuse_existing",
+    "repository_root",
+    "review_decision",
+]
 
 
 def _writable_target(path: Path, option: str) -> Path:
@@ -36,7 +42,7 @@ def _writable_target(path: Path, option: str) -> Path:
     return path
 
 
-def _refuse_existing(paths: list[Path]) -> None:
+def refuse_existing(paths: list[Path]) -> None:
     """ExistingFileError naming the files that exist, before anything runs."""
     existing = tuple(str(p) for p in paths if p.exists())
     if existing:
@@ -125,15 +131,22 @@ def build_request(
                 f"--out-dir {out_dir} does not accept new files ({reason})"
             )
         if not (force or review):
-            _refuse_existing(sorted(p for p in out_dir.rglob("*") if p.is_file())[:3])
+            refuse_existing(sorted(p for p in out_dir.rglob("*") if p.is_file())[:3])
     if out is not None:
         out = _writable_target(out, "--out")
         module_name = _module_name(out)
         tests_out = tests_out or out.with_name(tests_file_name(module_name))
     if tests_out is not None:
         tests_out = _writable_target(tests_out, "--tests-out")
+        if out is not None and tests_out.resolve() == out.resolve():
+            raise InputError(
+                f"--out and --tests-out are the same file ({out}): the tests "
+                "would replace the module",
+                hint="leave out --tests-out (tests go beside the module as "
+                f"{tests_file_name(module_name)})",
+            )
     if not (force or review):
-        _refuse_existing([p for p in (out, tests_out) if p is not None])
+        refuse_existing([p for p in (out, tests_out) if p is not None])
     for root in context:
         if not root.exists():
             raise InputError(f"--context {root} does not exist")

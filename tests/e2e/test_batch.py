@@ -81,3 +81,41 @@ def test_bad_batch_files_exit_2(config_file: Path, tmp_path: Path) -> None:
     bad.write_text("tasks: []\n")
     proc = run_cli("batch", bad, config=config_file)
     assert proc.returncode == 2 and "tasks" in proc.stderr
+
+
+def test_a_task_whose_file_exists_fails_alone_and_the_file_is_kept(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    fake_llm.responder = answer_by_prompt
+    batch = write_batch(tmp_path)
+    mine = tmp_path / "alpha.py"
+    mine.write_text("# written by hand\n")
+
+    proc = run_cli("batch", batch, "--json", config=config_file)
+
+    assert proc.returncode == 2, proc.stderr
+    alpha, beta = json.loads(proc.stdout)["tasks"]
+    assert alpha["status"] == "failed" and alpha["note"].startswith("TTA604: ")
+    assert str(mine) in alpha["note"] and "--force" in alpha["note"]
+    assert beta["status"] == "succeeded"
+    assert mine.read_text() == "# written by hand\n"
+    assert "alpha" not in " ".join(c.prompt for c in fake_llm.calls())
+
+    forced = run_cli("batch", batch, "--resume", "--force", config=config_file)
+    assert forced.returncode == 0, forced.stderr
+    assert mine.read_text() == GOOD_CODE
+
+
+def test_two_tasks_writing_one_file_are_refused_before_any_run(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    batch = tmp_path / "clash.yaml"
+    batch.write_text(
+        f"tasks:\n"
+        f"  - {{id: a, task: Add two integers., out: {tmp_path}/same.py}}\n"
+        f"  - {{id: b, task: Add three integers., out: {tmp_path}/same.py}}\n"
+    )
+    proc = run_cli("batch", batch, config=config_file)
+    assert proc.returncode == 2
+    assert f"tasks 'a' and 'b' both write {tmp_path}/same.py" in proc.stderr
+    assert fake_llm.calls() == [] and not (tmp_path / "same.py").exists()

@@ -98,6 +98,19 @@ def test_a_resume_that_read_another_config_names_the_one_the_run_started_with(
     assert out.read_text() == GOOD_CODE
 
 
+def test_tests_out_equal_to_out_is_refused_before_any_call(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "calc.py"
+    done = run_cli(
+        "generate", "Add two integers.", "--out", out, "--tests-out",
+        tmp_path / "." / "calc.py", config=config_file,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "--out and --tests-out are the same file" in done.stderr
+    assert fake_llm.calls() == [] and not out.exists()
+
+
 @pytest.mark.parametrize(
     "target", ["/proc/calc.py", "/sys/calc.py"], ids=["proc", "sys"]
 )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tta_codegen.cli._common import err_console, out_console, run_async, settings_of
+from tta_codegen.cli.options import ForceOption
 from tta_codegen.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ def batch(
         bool, typer.Option("--resume", help="Finish what an interrupted batch left.")
     ] = False,
     json_output: Annotated[bool, typer.Option("--json")] = False,
+    force: ForceOption = False,
     fleet: Annotated[
         bool,
         typer.Option(
@@ -43,7 +45,7 @@ def batch(
     from tta_codegen.batch import load_batch  # noqa: PLC0415
 
     settings = settings_of(ctx)
-    name, planned = load_batch(tasks_file, settings)
+    name, planned = load_batch(tasks_file, settings, force=force)
     budget = Decimal(str(max_cost)) if max_cost is not None else None
     if fleet:
         from tta_codegen.cli.fleet import queue_turns  # noqa: PLC0415
@@ -146,6 +148,7 @@ def _print_summary(
         "rounds",
         "cost $",
         "time s",
+        "why",
         title=f"batch {name}",
     )
     total = 0.0
@@ -161,6 +164,7 @@ def _print_summary(
             str(r.iterations) if r else "-",
             f"{cost:.6f}",
             f"{o.seconds:.1f}",
+            o.note or (r.error if r and r.error else ""),
         )
-    table.add_row("total", "", "", "", "", f"{total:.6f}", "")
+    table.add_row("total", "", "", "", "", f"{total:.6f}", "", "")
     out_console().print(table)

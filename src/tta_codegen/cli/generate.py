@@ -11,6 +11,7 @@ import typer
 from tta_codegen.cli._common import run_async, settings_of
 from tta_codegen.cli.options import (
     ContextTypeOption,
+    ForceOption,
     FormatOption,
     JsonOption,
     ModelOption,
@@ -56,10 +57,7 @@ def generate(
             file_okay=False,
         ),
     ] = None,
-    force: Annotated[
-        bool,
-        typer.Option(help="Replace files that exist where the run writes."),
-    ] = False,
+    force: ForceOption = False,
     thread_id: ThreadIdOption = None,
     model: ModelOption = None,
     max_iterations: Annotated[

@@ -53,3 +53,6 @@ NoStreamOption = Annotated[
     bool, typer.Option("--no-stream", help="Do not show streamed tokens.")
 ]
 QuietOption = Annotated[bool, typer.Option(help="No progress output at all.")]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace files that exist where a run writes.")
+]
