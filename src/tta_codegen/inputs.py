@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import os
 from pathlib import Path
 
@@ -59,10 +60,11 @@ def _module_name(out: Path) -> str:
     if out.suffix != ".py":
         raise InputError(f"--out {out} must end in .py")
     name = out.stem
-    if not name.isidentifier():
+    if not name.isidentifier() or keyword.iskeyword(name):
         raise InputError(
-            f"--out {out}: {name!r} is not a valid Python module name",
-            hint="use letters, digits and underscores",
+            f"--out {out}: {name!r} is not a valid Python module name"
+            + (" (a keyword: `import` cannot name it)" if name.isidentifier() else ""),
+            hint="use letters, digits and underscores, and not a Python keyword",
         )
     return name
 

@@ -13,6 +13,7 @@ import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
@@ -84,6 +85,17 @@ class ProviderSettings(_Section):
     headers: dict[str, str] = Field(default_factory=dict)
     """Extra HTTP headers (e.g. OpenRouter's HTTP-Referer / X-Title); printable
     ASCII only, checked when the settings load (a value is never shown)."""
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                "expected an http:// or https:// URL with a host, such as "
+                "https://api.openai.com/v1"
+            )
+        return url
 
     @field_validator("headers")
     @classmethod

@@ -109,6 +109,9 @@ async def test_redis_password_is_used_and_never_shown(password_redis: int) -> No
 def test_redact_url_hides_only_the_password() -> None:
     assert redact_url("rediss://user:pw@h:6380/1") == "rediss://user:***@h:6380/1"
     assert redact_url("redis://h:6379/0") == "redis://h:6379/0"
+    # SQLite URLs are shown as written (a relative and an absolute path)
+    assert redact_url("sqlite:///cp.sqlite") == "sqlite:///cp.sqlite"
+    assert redact_url("sqlite:////tmp/cp.sqlite") == "sqlite:////tmp/cp.sqlite"
     assert (
         redact_url("postgresql://app:pw@db:5432/cp?password=pw2&sslmode=require")
         == "postgresql://app:***@db:5432/cp?password=***&sslmode=require"

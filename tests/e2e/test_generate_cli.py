@@ -143,6 +143,7 @@ def test_unusable_answers_become_findings_not_crashes(
         (["generate", "x", "--out", "/nonexistent-dir/calc.py"], "does not exist"),
         (["generate", "x", "--out", "calc.txt"], "must end in .py"),
         (["generate", "x", "--out", "my-mod.py"], "not a valid Python module name"),
+        (["generate", "x", "--out", "class.py"], "a keyword: `import` cannot name it"),
         (["generate", "x", "--var", "a=b"], "only meaningful with --template"),
         (["generate", "x", "--model", "no/such-model"], "unknown model"),
         (["resume", "no-such-thread"], "no run with thread id"),

@@ -58,3 +58,10 @@ def test_missing_file_exits_2_with_one_line(files: Path) -> None:
     assert result.exit_code == 2
     assert "file not found" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_folder_given_as_the_file_is_named_as_a_folder(files: Path) -> None:
+    (files / "pkg").mkdir()
+    result = invoke_cli("validate", "pkg")
+    assert result.exit_code == 2
+    assert "pkg is a folder; give a Python file" in result.stderr

@@ -106,6 +106,13 @@ def test_cost_per_day_fills_the_window_and_flags_days_over_budget() -> None:
     assert not by_day[22].over_budget
     assert by_day[21].runs == 0
     assert cost_per_day([], None) == ()
+    # a window reaching far back starts at its first run, not 700,000 days back
+    far = cost_per_day(records, None, first_day=date(100, 1, 1))
+    assert [d.day.day for d in far] == [20, 21, 22]
+    assert (
+        len(cost_per_day([], None, first_day=date(1, 1, 1), last_day=date(2026, 1, 1)))
+        == 367
+    )
     no_budget = cost_per_day(records, None)
     assert not any(d.over_budget for d in no_budget)
     assert [d.day.day for d in no_budget] == [20, 21, 22]

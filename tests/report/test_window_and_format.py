@@ -34,6 +34,13 @@ def test_since_refuses_anything_else_with_a_hint(bad: str) -> None:
     assert "30d" in (caught.value.hint or "")
 
 
+@pytest.mark.parametrize("far", ["99999999d", "100000000000w"])
+def test_since_before_year_one_is_refused_not_a_crash(far: str) -> None:
+    with pytest.raises(InputError, match="before year 1") as caught:
+        parse_since(far, NOW)
+    assert "all" in (caught.value.hint or "")
+
+
 def test_numbers_as_the_report_writes_them() -> None:
     assert pct(Rate(25, 30)) == "83% (25/30)"
     assert pct(Rate(0, 0)) == "-"

@@ -97,6 +97,9 @@ def test_working_directory_file_is_found(
         ("[generation]\nmax_iteration = 3\n", "generation.max_iteration"),
         ("[budget]\nmax_cost_per_run_usd = 'lots'\n", "budget.max_cost_per_run_usd"),
         ("[providers.x]\napi_key_env = 'X'\n", "providers.x.base_url"),
+        # caught when the settings load, not as a failed call (exit 3) later
+        ("[providers.openai]\nbase_url = 'not a url'\n", "http:// or https://"),
+        ("[providers.openai]\nbase_url = 'api.openai.com/v1'\n", "with a host"),
     ],
 )
 def test_bad_config_is_one_clear_config_error(

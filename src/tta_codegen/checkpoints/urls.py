@@ -41,6 +41,8 @@ def redact_url(url: str) -> str:
     """
     try:
         parts = urlsplit(url)
+        if parts.password is None and "password" not in parts.query.lower():
+            return url  # as written: rebuilding would drop sqlite:///'s slashes
         if parts.password is not None:
             host = parts.hostname or ""
             if parts.port is not None:

@@ -25,7 +25,8 @@ def batch(
     tasks_file: Annotated[Path, typer.Argument(help="YAML file listing the tasks.")],
     concurrency: Annotated[int, typer.Option(min=1, max=256, help="Runs at once.")] = 4,
     max_cost: Annotated[
-        float | None, typer.Option(help="Shared budget for the whole batch, USD.")
+        float | None,
+        typer.Option(min=0, help="Shared budget for the whole batch, USD."),
     ] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Finish what an interrupted batch left.")

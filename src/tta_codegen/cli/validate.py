@@ -24,6 +24,8 @@ ProfileName = Literal["development", "staging", "production"]
 def _read(path: Path, what: str) -> str:
     from tta_codegen.errors import InputError
 
+    if path.is_dir():
+        raise InputError(f"{what} {path} is a folder; give a Python file")
     if not path.is_file():
         raise InputError(f"{what} not found: {path}")
     try:

@@ -44,7 +44,13 @@ def parse_since(text: str, now: datetime) -> datetime | None:
     if value == "all":
         return None
     if match := _SPAN.match(value):
-        return now - int(match.group(1)) * _UNIT[match.group(2)]
+        try:
+            return now - int(match.group(1)) * _UNIT[match.group(2)]
+        except OverflowError:
+            raise InputError(
+                f"--since {text!r} reaches back before year 1",
+                hint="use all for every run",
+            ) from None
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:

@@ -244,6 +244,10 @@ def model_usage(records: Sequence[RunRecord]) -> tuple[ModelUsage, ...]:
     return tuple(sorted(usage, key=lambda u: (-u.calls, u.model)))
 
 
+IDLE_DAYS_SHOWN = 366
+"""Days without runs shown before a window's first run, at most."""
+
+
 def cost_per_day(
     records: Sequence[RunRecord],
     budget_usd: Decimal | None,
@@ -253,7 +257,8 @@ def cost_per_day(
 ) -> tuple[DayCost, ...]:
     """Cost per UTC day (by the day a run started), with every day from
     ``first_day`` (default: the first run's) to ``last_day`` (default: the last
-    run's), days without runs included."""
+    run's), days without runs included (at most ``IDLE_DAYS_SHOWN`` of them
+    before the first run)."""
     runs: Counter[date] = Counter()
     cost: dict[date, Decimal] = defaultdict(Decimal)
     for record in records:
@@ -264,6 +269,9 @@ def cost_per_day(
         return ()
     start = first_day or min(runs)
     end = last_day or max(runs)
+    if (min(runs, default=end) - start).days > IDLE_DAYS_SHOWN:
+        # a window reaching far back (--since 100000w) starts at its first run
+        start = min(runs, default=end - timedelta(days=IDLE_DAYS_SHOWN))
     span = (end - start).days
     return tuple(
         DayCost(day, runs[day], cost.get(day, Decimal(0)), budget_usd)
