@@ -35,14 +35,15 @@ def err_console() -> Console:
     """Console on stderr: progress, tables of errors, live views."""
     from rich.console import Console  # noqa: PLC0415
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    # emoji off: a model id such as `x:free:` must not turn into a picture
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def out_console() -> Console:
     """Console on stdout: the command's actual output."""
     from rich.console import Console  # noqa: PLC0415
 
-    return Console(highlight=False, soft_wrap=True)
+    return Console(highlight=False, soft_wrap=True, emoji=False)
 
 
 def run_async[T](main: Coroutine[Any, Any, T]) -> T:

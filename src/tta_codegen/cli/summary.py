@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
+
 from tta_codegen.cli._common import err_console
 from tta_codegen.result import RunResult
 
@@ -45,11 +47,11 @@ def print_summary(result: RunResult) -> None:
         where = f"{f.path}:{f.line}" if f.line else f.path
         console.print(
             f"  [{'red' if f.blocking else 'yellow'}]{f.severity}[/] "
-            f"{f.gate} {f.code} {where} {f.message}",
+            + escape(f"{f.gate} {f.code} {where} {f.message}"),
             markup=True,
         )
     if result.error:
-        console.print(f"[red]{result.error}[/]")
+        console.print(f"[red]{escape(result.error)}[/]")
     if result.status == "awaiting_review":
         console.print(
             f"review it (tta-codegen runs show {result.thread_id} --code), then: "

@@ -26,6 +26,11 @@ from tta_codegen.models.breaker import BreakerBoard
 from tta_codegen.models.budget import Budget
 from tta_codegen.models.chat_model import ChatModel, TokenSink
 from tta_codegen.models.cost import call_cost
+from tta_codegen.models.key_scrub import (
+    ScrubbingSink,
+    provider_keys,
+    scrub_completion,
+)
 from tta_codegen.models.messages import ChatMessage, Completion
 from tta_codegen.models.rate_limit import ProviderLimits
 from tta_codegen.models.stats import StatsStore
@@ -81,6 +86,8 @@ class ModelCaller:
         sleep: Sleep,
     ) -> None:
         self.settings = settings
+        self._keys = provider_keys(settings)
+        """Key values no answer may carry on (see ``key_scrub``)."""
         self.limits = ProviderLimits.from_settings(settings, sleep)
         self.stats = stats
         self.breakers = breakers
@@ -132,12 +139,22 @@ class ModelCaller:
                     if waited_s > 0.001:
                         span.add_event("tta.rate_limited", {"tta.waited_s": waited_s})
                     started = time.perf_counter()
-                    completion = await plan.model.stream(
-                        plan.messages,
-                        max_output_tokens=plan.out_cap,
-                        temperature=plan.temperature,
-                        on_token=plan.on_token,
+                    sink = (
+                        ScrubbingSink(plan.on_token, self._keys)
+                        if plan.on_token is not None and self._keys
+                        else None
                     )
+                    try:
+                        completion = await plan.model.stream(
+                            plan.messages,
+                            max_output_tokens=plan.out_cap,
+                            temperature=plan.temperature,
+                            on_token=sink or plan.on_token,
+                        )
+                    finally:
+                        if sink is not None:
+                            sink.flush()
+                    completion = scrub_completion(completion, self._keys)
                     latency_ms = (time.perf_counter() - started) * 1000
             except ModelCallError as exc:
                 latency_ms = (time.perf_counter() - started) * 1000
