@@ -246,9 +246,7 @@ async def _run_or_resume(
             hint="finish the batch with --resume, or give the batch another name",
         )
     current = await session.result(item.thread_id)
-    if current.status == "interrupted" or (
-        current.status == "failed" and current.error_kind in ("model", "budget")
-    ):
+    if current.status == "interrupted":
         return await session.run(thread_id=item.thread_id)
     session.resources.gateway.budget.count_batch_spend(
         Decimal(str(current.usage.cost_usd))

@@ -390,8 +390,10 @@ class Codegen:
 
     async def _failed(self, thread_id: str, exc: ModelUnavailableError) -> RunResult:
         result = await self.result(thread_id)
+        # not "failed": the run stopped before its end and resumes, as `runs
+        # show` says of it later; error_kind gives why (exit 3)
         return result.model_copy(
-            update={"status": "failed", "error": str(exc), "error_kind": exc.kind}
+            update={"status": "interrupted", "error": str(exc), "error_kind": exc.kind}
         )
 
 

@@ -70,15 +70,16 @@ class RunResult(BaseModel):
 
     @property
     def exit_code(self) -> ExitCode:
-        """The process exit code: 0 succeeded (or awaiting review), 130
-        interrupted, else the exit code of the error the run ended on, or 1
-        when the gates still fail."""
+        """The process exit code: 0 succeeded (or awaiting review), else the
+        exit code of the error the run stopped on (3 when no model could
+        answer), 130 interrupted otherwise (Ctrl-C, a crash), or 1 when the
+        gates still fail."""
         if self.status in ("succeeded", "awaiting_review"):
             return ExitCode.SUCCEEDED
-        if self.status == "interrupted":
-            return ExitCode.INTERRUPTED
         if self.error_kind is not None:
             return error_class(self.error_kind).exit_code
+        if self.status == "interrupted":
+            return ExitCode.INTERRUPTED
         return ExitCode.GATES_FAILED
 
 

@@ -177,8 +177,10 @@ async def test_all_models_failing_is_exit_3_and_resumable(
     settings = Settings.load(config_file)
     fake_llm.default = Reply(status=400, content="model does not exist")
     failed = await generate(request(tmp_path), settings=settings, thread_id="dead")
-    assert failed.status == "failed" and failed.exit_code == 3
-    assert failed.error
+    assert failed.status == "interrupted" and failed.exit_code == 3
+    assert failed.error and failed.error_kind == "model"
+    async with Codegen.open(settings) as session:  # as `runs show` sees it later
+        assert (await session.result("dead")).status == "interrupted"
 
     fake_llm.default = Reply(content=fenced(GOOD_TESTS))
     fake_llm.script(fenced(GOOD_CODE))

@@ -157,5 +157,5 @@ tasks:
 
     assert proc.returncode == 3, proc.stderr
     tasks = json.loads(proc.stdout)["tasks"]
-    assert [t["status"] for t in tasks] == ["failed", "skipped"]
+    assert [t["status"] for t in tasks] == ["interrupted", "skipped"]
     assert len(fake_llm.calls()) == 1  # alpha's tests were not asked for

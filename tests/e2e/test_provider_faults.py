@@ -41,7 +41,7 @@ def test_malformed_answers_from_every_model_exit_3_with_a_json_result(
     assert proc.returncode == 3, proc.stderr
     assert "Traceback" not in proc.stderr
     result = json.loads(proc.stdout)
-    assert result["status"] == "failed" and result["error_kind"] == "model"
+    assert result["status"] == "interrupted" and result["error_kind"] == "model"
     assert "malformed response" in result["error"]
     models = {r.model for r in fake_llm.calls()}
     assert len(models) >= 2  # fell back to the next model

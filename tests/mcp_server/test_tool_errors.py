@@ -58,7 +58,7 @@ async def test_the_api_key_appears_in_no_tool_output(
             await session.call(tool)
         await session.call("validate", code="import os\nKEY = os.environ\n")
 
-    assert failed["status"] == "failed"
+    assert failed["status"] == "interrupted"
     assert "HTTP 401" in failed["error"]
     assert not status.is_error
     headers = {k.lower(): v for k, v in fake_llm.calls()[0].headers.items()}

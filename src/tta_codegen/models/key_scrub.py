@@ -48,20 +48,30 @@ def scrub_completion(completion: Completion, keys: tuple[str, ...]) -> Completio
     return completion if text == completion.text else replace(completion, text=text)
 
 
+def _key_start(text: str, keys: tuple[str, ...]) -> int:
+    """How many of the last characters of ``text`` begin some key."""
+    longest = 0
+    for key in keys:
+        for size in range(min(len(key) - 1, len(text)), longest, -1):
+            if text.endswith(key[:size]):
+                longest = size
+                break
+    return longest
+
+
 class ScrubbingSink:
-    """Passes streamed text on with keys replaced. The last characters that
-    could begin a key are held back until the next piece (a key split across
+    """Passes streamed text on with keys replaced. An end of a piece that
+    could begin a key is held back until the next piece (a key split across
     chunks is still caught); ``flush`` passes on what is held."""
 
     def __init__(self, sink: TokenSink, keys: tuple[str, ...]) -> None:
         self._sink = sink
         self._keys = keys
-        self._hold = max(map(len, keys), default=1) - 1
         self._held = ""
 
     def __call__(self, text: str) -> None:
         pending = scrub(self._held + text, self._keys)
-        cut = max(0, len(pending) - self._hold)
+        cut = len(pending) - _key_start(pending, self._keys)
         self._held = pending[cut:]
         if cut:
             self._sink(pending[:cut])
