@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,42 @@ def test_watch_and_cancel_with_redis_down_are_one_line(
         assert line.startswith(
             "error[TTA201]: cannot reach the fleet's Redis redis://127.0.0.1:9/0"
         )
+
+
+@pytest.mark.redis
+def test_a_fleet_batch_says_what_it_queued_and_resume_adds_only_new_tasks(
+    fleet_config: Path, redis_url: str, tmp_path: Path
+) -> None:
+    queue = Settings.load(fleet_config).fleet.queue
+    waiting = redis.Redis.from_url(redis_url)
+    tasks = tmp_path / "sprint.yaml"
+
+    def write(*ids: str) -> None:
+        lines = [f"  - {{id: {i}, task: Add two integers ({i}).}}" for i in ids]
+        tasks.write_text("name: s\ntasks:\n" + "\n".join(lines) + "\n")
+
+    write("a", "b")
+    first = run_cli("batch", tasks, "--fleet", config=fleet_config)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.split() == ["s-a", "s-b"]
+
+    write("a", "b", "c")
+    again = run_cli("batch", tasks, "--fleet", config=fleet_config)
+    assert again.returncode == 2
+    assert again.stdout.split() == ["s-c"]  # queued although a and b were refused
+    assert "a: TTA100: thread 's-a' already exists" in again.stderr
+    assert "--resume" in again.stderr
+
+    write("a", "b", "c", "d")
+    resumed = run_cli(
+        "batch", tasks, "--fleet", "--resume", "--json", config=fleet_config
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    notes = {row["task"]: row["note"] for row in json.loads(resumed.stdout)["tasks"]}
+    assert notes == {
+        "a": "already queued",
+        "b": "already queued",
+        "c": "already queued",
+        "d": "queued",
+    }
+    assert waiting.llen(queue) == 4  # one message per task, none twice

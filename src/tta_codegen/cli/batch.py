@@ -49,12 +49,9 @@ def batch(
     name, planned = load_batch(tasks_file, settings, force=force)
     budget = Decimal(str(max_cost)) if max_cost is not None else None
     if fleet:
-        from tta_codegen.cli.fleet import queue_turns  # noqa: PLC0415
-
-        turns = [(p.thread_id, p.request) for p in planned]
-        queue_turns(settings, turns, decision=None, batch=name, batch_max_cost=budget)
-        for item in planned:
-            print(item.thread_id)
+        _queue_on_fleet(
+            settings, name, planned, budget, resume=resume, json_output=json_output
+        )
         return
     try:
         outcomes = run_async(_run(settings, planned, concurrency, budget, resume))
@@ -67,6 +64,42 @@ def batch(
         raise typer.Exit(ExitCode.INTERRUPTED) from None
     _print_summary(name, outcomes, json_output=json_output)
     raise typer.Exit(_exit_code(outcomes))
+
+
+def _queue_on_fleet(
+    settings: Settings,
+    name: str,
+    planned: list[PlannedTask],
+    budget: Decimal | None,
+    *,
+    resume: bool,
+    json_output: bool,
+) -> None:
+    """Queue the tasks on the fleet; print each thread id queued (stdout) and
+    what happened to the others (stderr), or one JSON object; exit 2 when a
+    task could not be queued."""
+    from tta_codegen.cli.fleet import queue_batch  # noqa: PLC0415
+
+    outcomes = queue_batch(
+        settings, planned, batch=name, batch_max_cost=budget, resume=resume
+    )
+    refused = [note for _, note in outcomes if note.startswith("TTA")]
+    if json_output:
+        import json  # noqa: PLC0415
+
+        rows = [
+            {"task": item.task_id, "thread_id": item.thread_id, "note": note}
+            for item, note in outcomes
+        ]
+        print(json.dumps({"batch": name, "tasks": rows}))
+    else:
+        for item, note in outcomes:
+            if note == "queued":
+                print(item.thread_id)
+            else:
+                print(f"{item.task_id}: {note}", file=sys.stderr)
+    if refused:
+        raise typer.Exit(ExitCode.BAD_INPUT)
 
 
 async def _run(

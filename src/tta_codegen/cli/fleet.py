@@ -27,6 +27,7 @@ from tta_codegen.cli.options import (
 from tta_codegen.errors import ExitCode
 
 if TYPE_CHECKING:
+    from tta_codegen.batch import PlannedTask
     from tta_codegen.settings import Settings
     from tta_codegen.state import CodegenRequest, ReviewDecision
 
@@ -131,6 +132,52 @@ def queue_turns(
             )
 
     run_async(go())
+
+
+def queue_batch(
+    settings: Settings,
+    planned: Sequence[PlannedTask],
+    *,
+    batch: str,
+    batch_max_cost: Decimal | None,
+    resume: bool,
+) -> list[tuple[PlannedTask, str]]:
+    """Queue a batch's tasks on the fleet, each on its own: a task that cannot
+    be queued does not stop the others. With ``resume``, a task queued or run
+    before is left as it is, except a cancelled one, which is queued again.
+    Returns each task with what happened to it (``queued``, or why not)."""
+    from tta_codegen.errors import CodegenError  # noqa: PLC0415
+    from tta_codegen.fleet.client import open_records, submit_run  # noqa: PLC0415
+    from tta_codegen.fleet.config import fleet_settings  # noqa: PLC0415
+
+    async def go() -> list[tuple[PlannedTask, str]]:
+        async with open_records(fleet_settings(settings)) as records:
+            before = {p.thread_id: await records.get(p.thread_id) for p in planned}
+        outcomes: list[tuple[PlannedTask, str]] = []
+        for item in planned:
+            record = before[item.thread_id]
+            if record is not None and resume and record.status != "cancelled":
+                outcomes.append((item, f"already {record.status}"))
+                continue
+            try:
+                await submit_run(
+                    settings,
+                    item.thread_id,
+                    # a cancelled task of a resumed batch goes on from its
+                    # checkpoint; any other known thread is refused as existing
+                    request=None if record is not None and resume else item.request,
+                    decision=None,
+                    batch=batch,
+                    batch_max_cost=batch_max_cost,
+                )
+            except CodegenError as exc:
+                hint = " (finish the batch with --resume)" if record else ""
+                outcomes.append((item, f"{exc.code}: {exc.message}{hint}"))
+                continue
+            outcomes.append((item, "queued"))
+        return outcomes
+
+    return run_async(go())
 
 
 def watch(
