@@ -101,3 +101,22 @@ def test_a_runaway_answer_is_cut_near_the_output_limit(
         assert not stream.finished
         assert stream.bytes_sent < len(two_megabytes) // 4
     assert not (tmp_path / "calc.py").exists()
+
+
+def test_no_model_fit_to_try_stops_before_any_call_naming_why(
+    fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
+) -> None:
+    # a context budget no catalog model's window holds: none is a candidate
+    config_file.write_text(
+        config_file.read_text() + "\n[context]\ntoken_budget = 5000000\n"
+    )
+    proc = run_cli(
+        "generate", "Add two integers.", "--out", tmp_path / "calc.py", "--json",
+        config=config_file,
+    )  # fmt: skip
+    assert proc.returncode == 3, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["status"] == "interrupted" and result["error_kind"] == "model"
+    assert result["error"].startswith("no model can be tried now: ")
+    assert "context" in result["error"]
+    assert fake_llm.calls() == []

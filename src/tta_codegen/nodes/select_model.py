@@ -5,6 +5,7 @@ from __future__ import annotations
 from langgraph.runtime import Runtime
 from opentelemetry import trace
 
+from tta_codegen.errors import ModelUnavailableError
 from tta_codegen.models import ModelRequirements
 from tta_codegen.runtime import RunContext
 from tta_codegen.state import CodegenState, ModelChoice, RankedModel
@@ -49,6 +50,9 @@ async def select_model(
             if ranking[0].model == preferred and ranking[0].eligible:
                 choice = "preferred"
     eligible = [r.model for r in ranking if r.eligible]
+    if not eligible:  # stops here, resumable: later the breakers may have reset
+        why = "; ".join(f"{r.model}: {r.reasons[0]}" for r in ranking if r.reasons)
+        raise ModelUnavailableError(f"no model can be tried now: {why or 'none'}")
     span = trace.get_current_span()
     span.set_attribute("tta.model_choice", choice)
     span.set_attribute("tta.candidates", eligible)
