@@ -20,6 +20,7 @@ __all__ = [
     "build_edit_request",
     "build_request",
     "refuse_existing",
+    "require_context",
     "repository_root",
     "review_decision",
 ]
@@ -149,9 +150,7 @@ def build_request(
             )
     if not (force or review):
         refuse_existing([p for p in (out, tests_out) if p is not None])
-    for root in context:
-        if not root.exists():
-            raise InputError(f"--context {root} does not exist")
+    require_context(context)
     return CodegenRequest(
         task=task,
         template=template_id,
@@ -191,6 +190,16 @@ def review_decision(
             tests=_read(tests, "--tests") if tests else None,
         )
     return None
+
+
+def require_context(paths: list[Path]) -> None:
+    """InputError for a ``--context`` path that does not exist, or a file named
+    there that is not UTF-8 (files found inside a folder are read leniently)."""
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"--context {path} does not exist")
+        if path.is_file():
+            _read(path, "--context")
 
 
 def repository_root(path: Path) -> Path:
@@ -239,9 +248,7 @@ def build_edit_request(
         )
     if model is not None:
         Catalog(settings).get(model)
-    for extra in context:
-        if not extra.exists():
-            raise InputError(f"--context {extra} does not exist")
+    require_context(context)
     return CodegenRequest(
         task=task,
         model=model,

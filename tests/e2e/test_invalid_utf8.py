@@ -90,6 +90,21 @@ def test_a_file_named_by_an_option(config_file: Path, tmp_path: Path) -> None:
     assert f"(bad byte at offset {offset})" in line
 
 
+@pytest.mark.parametrize(
+    "command", [["generate", "Add two integers."], ["context", "show", "Add."]]
+)
+def test_a_context_file(config_file: Path, tmp_path: Path, command: list[str]) -> None:
+    latin = tmp_path / "latin.py"
+    latin.write_bytes(b"NAME = 'caf\xe9'\n")
+    line = error_line(
+        run_cli(*command, "--context", latin, config=config_file, cwd=tmp_path)
+    )
+    offset = latin.read_bytes().index(b"\xe9")
+    assert f"--context {latin} is not valid UTF-8 (bad byte at offset {offset})" in (
+        line
+    )
+
+
 def test_an_api_key(
     fake_llm: FakeOpenAIServer, config_file: Path, tmp_path: Path
 ) -> None:

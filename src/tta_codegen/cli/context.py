@@ -52,6 +52,7 @@ def show_context(
         select,
     )
     from tta_codegen.errors import InputError
+    from tta_codegen.inputs import require_context
 
     if context_type is not None and context_type not in CONTEXT_TYPES:
         raise InputError(
@@ -59,6 +60,7 @@ def show_context(
             f"choose one of {', '.join(CONTEXT_TYPES)}"
         )
     settings = settings_of(ctx)
+    require_context([p for p in context or [] if p.exists()])  # text is UTF-8
     roots = resolve_roots([*settings.context.roots, *(context or [])])
     if not roots:
         raise InputError("no context roots: pass --context PATH or set [context] roots")
