@@ -65,6 +65,24 @@ def test_one_configured_provider_is_used_without_model_flags(
     assert {r.model for r in fake_llm.calls()} == {"gpt-4.1-mini"}
 
 
+def test_a_model_without_prices_shows_its_cost_as_unknown_not_zero(
+    fake_llm: FakeOpenAIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-openai-0123456789")
+    fake_llm.responder = answer
+    config = openai_only(tmp_path, fake_llm)
+    config.write_text(  # as the README's OpenAI row has it: no prices given
+        config.read_text()
+        .replace("input_cost_per_mtok = 0.4\n", "")
+        .replace("output_cost_per_mtok = 1.6\n", "")
+    )
+    done = run_cli("generate", "Add two integers.", config=config)
+    assert done.returncode == 0, done.stderr
+    progress = [x for x in done.stderr.splitlines() if x.startswith("  tokens ")]
+    assert progress and all("cost unknown" in line for line in progress), progress
+    assert "$0.000000 ·" not in done.stderr
+
+
 def test_no_key_at_all_exits_2_before_a_thread_exists(
     fake_llm: FakeOpenAIServer, tmp_path: Path
 ) -> None:

@@ -54,6 +54,7 @@ class LiveView:
         self.draft = ""
         self.findings = 0
         self.cost = 0.0
+        self.cost_unknown = False
         self.tokens = 0
         self.started = time.monotonic()
         self.chat_models = chat_models
@@ -154,9 +155,10 @@ class LiveView:
                 )
             case ev.UsageUpdated(usage=usage, model=model):
                 self.cost = float(usage.cost_usd)
+                self.cost_unknown = usage.cost_unknown_calls > 0
                 self.tokens = usage.input_tokens + usage.output_tokens
                 self.model = model or self.model
-                line = f"  tokens {self.tokens} · ${self.cost:.6f} · model {self.model}"
+                line = f"  tokens {self.tokens} · {self._cost()} · model {self.model}"
             case ev.ModelsRanked(models=models):
                 line = "[select_model] candidates: " + ", ".join(models)
             case ev.RouteChosen(route=route, reason=reason):
@@ -169,6 +171,13 @@ class LiveView:
             if self.draft and isinstance(event, ev.NodeFinished) and self.show_tokens:
                 sys.stderr.write("\n")
             self.console.print(line, markup=False)
+
+    def _cost(self) -> str:
+        """The run's cost so far; "cost unknown" rather than $0 when a call's
+        price is not known (a model without prices, no usage reported)."""
+        if self.cost_unknown:
+            return f"${self.cost:.6f} + unknown" if self.cost else "cost unknown"
+        return f"${self.cost:.6f}"
 
     def _render(self) -> RenderableType:
         from rich.console import Group  # noqa: PLC0415
@@ -188,7 +197,7 @@ class LiveView:
             ("  tokens ", "dim"),
             str(self.tokens),
             ("  cost ", "dim"),
-            f"${self.cost:.6f}",
+            self._cost(),
             ("  elapsed ", "dim"),
             f"{elapsed:.1f}s",
         )
