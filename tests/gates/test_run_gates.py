@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from tta_codegen.gates import Sandbox, run_gates
@@ -194,15 +196,18 @@ async def test_import_error_blocks(settings: GatesSettings, sandbox: Sandbox) ->
 
 
 async def test_high_confidence_security_issue_blocks(
-    settings: GatesSettings, sandbox: Sandbox
+    settings: GatesSettings, sandbox: Sandbox, caplog: pytest.LogCaptureFixture
 ) -> None:
     code = CODE + (
         "\n\ndef run(cmd: str) -> int:\n"
         "    import subprocess\n"
         "    return subprocess.call(cmd, shell=True)\n"
     )
-    report = await gates(code, None, settings, sandbox)
+    with caplog.at_level(logging.WARNING):
+        report = await gates(code, None, settings, sandbox)
     assert any(gate == "bandit" for gate, _, _ in blocking(report))
+    # bandit's optional SARIF formatter failing to load is not logged as ours
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 async def test_profiles_decide_what_blocks(

@@ -271,6 +271,9 @@ async def _run_mypy(
 
 def _bandit_scan(path: Path) -> list[tuple[str, str, str, str, int]]:
     # Imported here: loading bandit's plugins costs ~0.4 s, paid once per process.
+    # Its optional SARIF formatter (an extra we do not install) fails to load on
+    # every scan and stevedore logs that as an ERROR in our logs: not ours.
+    logging.getLogger("stevedore.extension").setLevel(logging.CRITICAL)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its plugin loader's deprecation noise
         from bandit.core import config, manager  # type: ignore[import-untyped]
