@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import keyword
 import os
 from pathlib import Path
@@ -21,6 +22,7 @@ __all__ = [
     "build_request",
     "refuse_existing",
     "require_context",
+    "require_python",
     "repository_root",
     "review_decision",
 ]
@@ -185,11 +187,29 @@ def review_decision(
     if approve:
         return ReviewDecision(
             approved=True,
-            code=_read(code, "--code") if code else None,
+            code=_read_python(code, "--code") if code else None,
             code_name=code.name if code else None,
-            tests=_read(tests, "--tests") if tests else None,
+            tests=_read_python(tests, "--tests") if tests else None,
         )
     return None
+
+
+def _read_python(path: Path, option: str) -> str:
+    return require_python(_read(path, option), f"{option} {path}")
+
+
+def require_python(text: str, what: str) -> str:
+    """A reviewer's edited code or tests: written as approved, so it must at
+    least be Python that parses (InputError naming the line otherwise)."""
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        raise InputError(
+            f"{what} is not valid Python (line {exc.lineno}: {exc.msg}); "
+            "nothing was written",
+            hint="fix it and approve again; the run still awaits review",
+        ) from None
+    return text
 
 
 def require_context(paths: list[Path]) -> None:

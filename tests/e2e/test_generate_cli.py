@@ -314,6 +314,12 @@ def test_review_through_the_cli_approves_an_edited_file(
     assert not out.exists()
 
     edited = tmp_path / "edited.py"
+    edited.write_text("def add(a: int, b: int) -> int:\n  return a +\n")
+    broken = run_cli("resume", "rv", "--approve", "--code", edited, config=config_file)
+    assert broken.returncode == 2
+    assert f"--code {edited} is not valid Python (line 2" in broken.stderr
+    assert not out.exists()  # nothing written; the run still awaits review
+
     edited.write_text(GOOD_CODE + "\n\nVERSION = 3\n")
     approved = run_cli(
         "resume", "rv", "--approve", "--code", edited, "--json", config=config_file

@@ -31,6 +31,11 @@ async def test_bad_arguments_are_one_line_tool_errors(
         ("run_status", {"thread_id": "no-such-thread"}, "no run with thread id"),
         ("resume", {"thread_id": "no-such-thread"}, "no run with thread id"),
         ("resume", {"thread_id": "t", "code": "x = 1"}, "decision 'approve'"),
+        (
+            "resume",
+            {"thread_id": "t", "decision": "approve", "code": "def f(:\n"},
+            "code is not valid Python (line 1",
+        ),
         ("run_status", {}, "thread_id"),
         ("validate", {}, "give the module as code"),
         ("validate", {"code_path": "missing.py"}, "no such file"),

@@ -16,7 +16,7 @@ from mcp_types import ToolAnnotations
 from pydantic import Field
 
 from tta_codegen.errors import InputError
-from tta_codegen.inputs import build_edit_request
+from tta_codegen.inputs import build_edit_request, require_python
 from tta_codegen.mcp.arguments import GenerateArguments, Workspace
 from tta_codegen.mcp.errors import tool_errors
 from tta_codegen.mcp.progress import NodeProgress
@@ -215,7 +215,9 @@ class RunTools:
                 None
                 if decision is None
                 else ReviewDecision(
-                    approved=decision == "approve", code=code, tests=tests
+                    approved=decision == "approve",
+                    code=None if code is None else require_python(code, "code"),
+                    tests=None if tests is None else require_python(tests, "tests"),
                 )
             )
             run = await self.service.resume(thread_id, answer)
