@@ -83,6 +83,8 @@ class BatchOutcome:
     result: RunResult | None = None
     seconds: float = 0.0
     note: str = ""
+    hint: str = ""
+    """What to do about ``note`` (a task that could not start)."""
 
 
 def load_batch(
@@ -199,13 +201,11 @@ async def run_batch(
                 return outcome
             on_update(BatchOutcome(item.task_id, item.thread_id, "running"))
             started = time.monotonic()
-            note = ""
+            note = hint = ""
             try:
                 result = await _run_or_resume(session, item, resume=resume)
             except CodegenError as exc:  # this task cannot run; the others go on
-                note = f"{exc.code}: {exc.message}" + (
-                    f" ({exc.hint})" if exc.hint else ""
-                )
+                note, hint = f"{exc.code}: {exc.message}", exc.hint or ""
                 result = RunResult(
                     thread_id=item.thread_id,
                     status="failed",
@@ -219,6 +219,7 @@ async def run_batch(
                 result,
                 time.monotonic() - started,
                 note,
+                hint,
             )
             on_update(outcome)
             return outcome

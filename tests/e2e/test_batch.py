@@ -96,7 +96,7 @@ def test_a_task_whose_file_exists_fails_alone_and_the_file_is_kept(
     assert proc.returncode == 2, proc.stderr
     alpha, beta = json.loads(proc.stdout)["tasks"]
     assert alpha["status"] == "failed" and alpha["note"].startswith("TTA604: ")
-    assert str(mine) in alpha["note"] and "--force" in alpha["note"]
+    assert str(mine) in alpha["note"] and "--force" in alpha["hint"]
     assert beta["status"] == "succeeded"
     assert mine.read_text() == "# written by hand\n"
     assert "alpha" not in " ".join(c.prompt for c in fake_llm.calls())

@@ -127,7 +127,8 @@ async def _run(
                 progress.advance(bar)
             console.print(
                 f"{outcome.task_id}: {outcome.status}"
-                + (f" ({outcome.note})" if outcome.note else ""),
+                + (f" ({outcome.note})" if outcome.note else "")
+                + (f"\n  hint: {outcome.hint}" if outcome.hint else ""),
                 markup=False,
             )
 
@@ -165,6 +166,7 @@ def _print_summary(
                 "thread_id": o.thread_id,
                 "status": o.status,
                 "note": o.note,
+                "hint": o.hint,
                 "seconds": round(o.seconds, 3),
                 "result": o.result.model_dump(mode="json") if o.result else None,
             }
@@ -182,7 +184,6 @@ def _print_summary(
         "rounds",
         "cost $",
         "time s",
-        "why",
         title=f"batch {name}",
     )
     total = 0.0
@@ -198,7 +199,6 @@ def _print_summary(
             str(r.iterations) if r else "-",
             f"{cost:.6f}",
             f"{o.seconds:.1f}",
-            o.note or (r.error if r and r.error else ""),
         )
-    table.add_row("total", "", "", "", "", f"{total:.6f}", "", "")
+    table.add_row("total", "", "", "", "", f"{total:.6f}", "")
     out_console().print(table)
