@@ -56,6 +56,16 @@ def test_runs_list_history_and_fork(
     assert history.returncode == 0, history.stderr
     for node in ("select_model", "generate", "validate", "write_output"):
         assert node in history.stdout
+    # the same for scripts: whole checkpoint ids (the table cuts them)
+    rows = json.loads(
+        run_cli("runs", "history", "orig", "--json", config=config_file).stdout
+    )
+    assert {r["node"] for r in rows} >= {"generate", "validate", "write_output"}
+    assert all(len(r["checkpoint_id"]) == 36 for r in rows)
+    runs = json.loads(run_cli("runs", "list", "--json", config=config_file).stdout)
+    statuses = {r["thread_id"]: r["status"] for r in runs}
+    assert statuses["orig"] == "failed" and "succeeded" in statuses.values()
+    assert all(r["updated_at"].endswith("Z") for r in runs)
     shown = run_cli("runs", "show", "orig", "--json", config=config_file)
     assert json.loads(shown.stdout)["status"] == "failed"
     assert (tmp_path / "calc.py").read_text() == GOOD_CODE

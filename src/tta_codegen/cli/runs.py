@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from tta_codegen.cli._common import out_console, run_async, settings_of
+from tta_codegen.cli.options import JsonOption
 
 __all__ = ["app"]
 
@@ -24,10 +26,18 @@ def _age(ts: datetime | None) -> str:
     return f"{seconds}s"
 
 
+def _print_json(rows: Sequence[object]) -> None:
+    """One JSON array of ``rows`` (dataclasses; times in ISO 8601) on stdout."""
+    from pydantic import TypeAdapter  # noqa: PLC0415
+
+    print(TypeAdapter(list[Any]).dump_json(list(rows)).decode())
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option(help="At most this many runs.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many runs.")] = 50,
+    json_output: JsonOption = False,
 ) -> None:
     """Runs, newest first: thread, task, status, model, cost, age."""
     from rich.table import Table  # noqa: PLC0415
@@ -40,6 +50,9 @@ def list_(
             return await list_runs(session, limit=limit)
 
     rows = run_async(load())
+    if json_output:
+        _print_json(rows)
+        return
     table = Table("thread", "task", "status", "model", "cost $", "age")
     for row in rows:
         task = row.task.splitlines()[0][:48] if row.task else ""
@@ -99,8 +112,13 @@ def show(
 
 
 @app.command("history")
-def history(ctx: typer.Context, thread_id: Annotated[str, typer.Argument()]) -> None:
-    """Each checkpoint of a run: step, node, time, iteration."""
+def history(
+    ctx: typer.Context,
+    thread_id: Annotated[str, typer.Argument()],
+    json_output: JsonOption = False,
+) -> None:
+    """Each checkpoint of a run: step, node, time, iteration (whole checkpoint
+    ids with --json, for `runs fork --checkpoint`)."""
     from rich.table import Table  # noqa: PLC0415
 
     from tta_codegen.engine import Codegen  # noqa: PLC0415
@@ -111,6 +129,9 @@ def history(ctx: typer.Context, thread_id: Annotated[str, typer.Argument()]) -> 
             return await checkpoint_history(session, thread_id)
 
     rows = run_async(load())
+    if json_output:
+        _print_json(rows)
+        return
     table = Table("step", "checkpoint", "node", "time (UTC)", "round")
     for row in rows:
         when = row.created_at.strftime("%Y-%m-%d %H:%M:%S") if row.created_at else "-"
