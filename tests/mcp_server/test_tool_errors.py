@@ -39,6 +39,13 @@ async def test_bad_arguments_are_one_line_tool_errors(
         ("run_status", {}, "thread_id"),
         ("validate", {}, "give the module as code"),
         ("validate", {"code_path": "missing.py"}, "no such file"),
+        # a misspelt argument is refused, not dropped (the run would write nothing)
+        (
+            "generate",
+            {"task": "x", "out": "calc.py"},
+            "generate takes no argument 'out'",
+        ),
+        ("generate", {"task": "x", "out": "calc.py"}, "out_path"),
     ]
     async with mcp_session(config_file, tmp_path) as session:
         for tool, arguments, expected in cases:

@@ -11,20 +11,29 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.server.context import (
+    CallNext,
+    HandlerResult,
+    ServerMiddleware,
+    ServerRequestContext,
+)
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent
 
 from tta_codegen.errors import CodegenError
 from tta_codegen.telemetry.redact import redact
 
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
+
 __all__ = [
     "compact_validation_text",
     "error_line",
+    "known_arguments_only",
     "one_line_errors",
     "tool_errors",
 ]
@@ -91,6 +100,39 @@ def _rewrite_content(content: list[Any]) -> None:
             block["text"] = redact(compact_validation_text(str(block.get("text", ""))))
         elif isinstance(block, TextContent):
             block.text = redact(compact_validation_text(block.text))
+
+
+def known_arguments_only(
+    server_of: Callable[[], MCPServer],
+) -> ServerMiddleware[Any]:
+    """Server middleware: a ``tools/call`` with an argument the tool does not
+    take is refused naming it (the SDK would drop it silently: ``out`` for
+    ``out_path`` ran and wrote nothing)."""
+
+    async def refuse_unknown(
+        ctx: ServerRequestContext[Any, Any], call_next: CallNext
+    ) -> HandlerResult:
+        params = ctx.params or {}
+        arguments = params.get("arguments") or {}
+        if ctx.method == "tools/call" and isinstance(arguments, dict) and arguments:
+            tools = {tool.name: tool for tool in await server_of().list_tools()}
+            tool = tools.get(str(params.get("name")))
+            known = (
+                set((tool.input_schema or {}).get("properties", {})) if tool else set()
+            )
+            unknown = sorted(set(arguments) - known) if tool else []
+            if unknown:
+                text = (
+                    f"error[TTA100]: {tool.name if tool else ''} takes no argument "
+                    f"{', '.join(map(repr, unknown))}; its arguments: "
+                    f"{', '.join(sorted(known))}"
+                )
+                return CallToolResult(
+                    content=[TextContent(type="text", text=text)], is_error=True
+                )
+        return await call_next(ctx)
+
+    return refuse_unknown
 
 
 async def one_line_errors(

@@ -16,7 +16,7 @@ from opentelemetry.trace import Tracer
 from tta_codegen.engine import Codegen
 from tta_codegen.errors import InputError
 from tta_codegen.mcp.arguments import Workspace
-from tta_codegen.mcp.errors import one_line_errors
+from tta_codegen.mcp.errors import known_arguments_only, one_line_errors
 from tta_codegen.mcp.info_tools import InfoTools
 from tta_codegen.mcp.run_tools import RunTools
 from tta_codegen.mcp.runs import RunService
@@ -49,7 +49,8 @@ def build_server(service: RunService, workspace: Workspace) -> MCPServer:
         version=_version(),
         instructions=INSTRUCTIONS,
         log_level="WARNING",
-        middleware=[one_line_errors],
+        # known_arguments_only reads the tools registered below when called
+        middleware=[one_line_errors, known_arguments_only(lambda: server)],
     )
     RunTools(service, service.session.settings, workspace).register(server)
     InfoTools(service.session, workspace).register(server)
