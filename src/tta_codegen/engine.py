@@ -16,7 +16,7 @@ from typing import Any, Self
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.types import Command
+from langgraph.types import Command, StateSnapshot
 from opentelemetry import trace
 
 from tta_codegen.changes import journal_dir_of, recover
@@ -130,13 +130,20 @@ class Codegen:
 
     async def snapshot_values(self, thread_id: str) -> CodegenState:
         """The thread's latest state; InputError when the thread is unknown."""
+        return (await self._known_snapshot(thread_id))[1]
+
+    async def _known_snapshot(
+        self, thread_id: str
+    ) -> tuple[StateSnapshot, CodegenState]:
+        """The thread's latest snapshot and its state, read once; InputError
+        when the thread is unknown."""
         snapshot = await self.graph.aget_state(self.config(thread_id))
         if not snapshot.values:
             raise InputError(
                 f"no run with thread id {thread_id!r}",
                 hint="see `tta-codegen runs list`",
             )
-        return _state_of(snapshot.values)
+        return snapshot, _state_of(snapshot.values)
 
     async def result(self, thread_id: str) -> RunResult:
         """The result of a thread as it stands now."""
@@ -322,8 +329,7 @@ class Codegen:
             if self.settings.config_file is not None:
                 state["config_file"] = str(self.settings.config_file)
             return state, None
-        values = await self.snapshot_values(thread_id)
-        snapshot = await self.graph.aget_state(self.config(thread_id))
+        snapshot, values = await self._known_snapshot(thread_id)
         if decision is not None and not snapshot.interrupts:
             raise InputError(f"run {thread_id} is not awaiting review")
         if not snapshot.next:
