@@ -83,22 +83,21 @@ def _queue_on_fleet(
     outcomes = queue_batch(
         settings, planned, batch=name, batch_max_cost=budget, resume=resume
     )
-    refused = [note for _, note in outcomes if note.startswith("TTA")]
     if json_output:
         import json  # noqa: PLC0415
 
         rows = [
-            {"task": item.task_id, "thread_id": item.thread_id, "note": note}
-            for item, note in outcomes
+            {"task": o.task.task_id, "thread_id": o.task.thread_id, "note": o.note}
+            for o in outcomes
         ]
         print(json.dumps({"batch": name, "tasks": rows}))
     else:
-        for item, note in outcomes:
-            if note == "queued":
-                print(item.thread_id)
+        for o in outcomes:
+            if o.note == "queued":
+                print(o.task.thread_id)
             else:
-                print(f"{item.task_id}: {note}", file=sys.stderr)
-    if refused:
+                print(f"{o.task.task_id}: {o.note}", file=sys.stderr)
+    if any(o.refused for o in outcomes):
         raise typer.Exit(ExitCode.BAD_INPUT)
 
 

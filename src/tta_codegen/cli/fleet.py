@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
@@ -134,6 +134,15 @@ def queue_turns(
     run_async(go())
 
 
+class QueuedTask(NamedTuple):
+    """What ``queue_batch`` did with one task."""
+
+    task: PlannedTask
+    note: str
+    """``queued``, ``already <status>``, or why it was refused."""
+    refused: bool = False
+
+
 def queue_batch(
     settings: Settings,
     planned: Sequence[PlannedTask],
@@ -141,23 +150,22 @@ def queue_batch(
     batch: str,
     batch_max_cost: Decimal | None,
     resume: bool,
-) -> list[tuple[PlannedTask, str]]:
+) -> list[QueuedTask]:
     """Queue a batch's tasks on the fleet, each on its own: a task that cannot
     be queued does not stop the others. With ``resume``, a task queued or run
-    before is left as it is, except a cancelled one, which is queued again.
-    Returns each task with what happened to it (``queued``, or why not)."""
+    before is left as it is, except a cancelled one, which is queued again."""
     from tta_codegen.errors import CodegenError  # noqa: PLC0415
     from tta_codegen.fleet.client import open_records, submit_run  # noqa: PLC0415
     from tta_codegen.fleet.config import fleet_settings  # noqa: PLC0415
 
-    async def go() -> list[tuple[PlannedTask, str]]:
+    async def go() -> list[QueuedTask]:
         async with open_records(fleet_settings(settings)) as records:
             before = {p.thread_id: await records.get(p.thread_id) for p in planned}
-        outcomes: list[tuple[PlannedTask, str]] = []
+        outcomes: list[QueuedTask] = []
         for item in planned:
             record = before[item.thread_id]
             if record is not None and resume and record.status != "cancelled":
-                outcomes.append((item, f"already {record.status}"))
+                outcomes.append(QueuedTask(item, f"already {record.status}"))
                 continue
             try:
                 await submit_run(
@@ -172,9 +180,10 @@ def queue_batch(
                 )
             except CodegenError as exc:
                 hint = " (finish the batch with --resume)" if record else ""
-                outcomes.append((item, f"{exc.code}: {exc.message}{hint}"))
+                note = f"{exc.code}: {exc.message}{hint}"
+                outcomes.append(QueuedTask(item, note, refused=True))
                 continue
-            outcomes.append((item, "queued"))
+            outcomes.append(QueuedTask(item, "queued"))
         return outcomes
 
     return run_async(go())

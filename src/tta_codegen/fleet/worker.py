@@ -150,7 +150,7 @@ def run_worker(settings: Settings, *, concurrency: int, queue: str) -> int:
     for name in CELERY_CLI_ENV:  # the broker is fleet.broker_url, nothing else
         os.environ.pop(name, None)
     with broker_connection(app, settings):
-        pass
+        pass  # reached, and let in: Celery itself retries a dead broker at length
     runtime.start()
     try:
         code = app.start(
